@@ -1,0 +1,1 @@
+"""Platform connectors: fetch comments and mentions, and carry out approved moderation actions."""

@@ -1,0 +1,145 @@
+"""The only place that waits: HTTP requests with retries, exponential backoff, jitter and ``Retry-After``.
+
+Connectors pass a ``raise_for_status`` function that sorts a response into the error tree of
+:mod:`connectors.errors`. Transport failures become :class:`RetryableError`. Only ``RetryableError`` is
+retried; everything else propagates at once. A server that asks us to wait longer than
+``RetryPolicy.max_wait_s`` is not waited for here: the error is raised so the scheduler can come back later.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from connectors.base import Clock, Sleep, utc_now
+from connectors.errors import RetryableError
+
+logger = logging.getLogger(__name__)
+
+#: Query parameters that carry credentials on some platforms; never logged.
+SENSITIVE_PARAMS = frozenset({"access_token", "appsecret_proof", "key", "sig", "client_secret", "token"})
+
+USER_AGENT = "SocialGuard/0.1 (+https://github.com/socialguard/socialguard)"
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """Return ``url`` with credential-bearing query parameters masked, for logs and error messages."""
+    parts = urlsplit(str(url))
+    query = [(k, "***" if k.lower() in SENSITIVE_PARAMS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="*"), ""))
+
+
+def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
+    """Parse a ``Retry-After`` header: delta-seconds or an HTTP-date. Returns seconds, or ``None``."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """``max_attempts`` counts the first try. Backoff is ``base * 2**(n-1)`` capped at ``max_delay_s``,
+    scaled by a random factor in [0.5, 1.0) (equal jitter). A server's ``retry_after`` is honoured as a floor."""
+
+    max_attempts: int = 4
+    base_delay_s: float = 1.0
+    max_delay_s: float = 60.0
+    max_wait_s: float = 300.0
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        backoff = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
+        jittered = backoff * (0.5 + rng.random() / 2)
+        if retry_after is not None:
+            return max(retry_after, 0.0) + jittered * 0.1
+        return jittered
+
+
+class HttpClient:
+    """A thin wrapper over :class:`httpx.Client` that retries :class:`RetryableError` with backoff."""
+
+    def __init__(
+        self,
+        *,
+        client: httpx.Client | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Sleep = time.sleep,
+        clock: Clock = utc_now,
+        rng: random.Random | None = None,
+        timeout_s: float = 30.0,
+    ) -> None:
+        self._owns_client = client is None
+        self._client = client or httpx.Client(timeout=timeout_s, headers={"User-Agent": USER_AGENT})
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self.clock = clock
+        self._rng = rng or random.Random()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        raise_for_status: Callable[[httpx.Response], None],
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send the request, retrying transient failures; return the response ``raise_for_status`` accepted."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._client.request(method, url, params=params, data=data, json=json, headers=headers)
+            except httpx.TimeoutException as exc:
+                error: RetryableError = RetryableError(f"timed out: {method} {redact_url(url)}")
+                error.__cause__ = exc
+            except httpx.TransportError as exc:
+                error = RetryableError(f"network error ({type(exc).__name__}): {method} {redact_url(url)}")
+                error.__cause__ = exc
+            else:
+                try:
+                    raise_for_status(response)
+                    return response
+                except RetryableError as exc:
+                    error = exc
+            if attempt >= self.policy.max_attempts:
+                raise error
+            wait = self.policy.delay(attempt, error.retry_after, self._rng)
+            if wait > self.policy.max_wait_s:
+                raise error
+            logger.warning(
+                "retrying %s %s in %.1fs (attempt %d/%d): %s",
+                method, redact_url(url).split("?")[0], wait, attempt + 1, self.policy.max_attempts, error,
+            )
+            self._sleep(wait)
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
