@@ -1,0 +1,304 @@
+"""Load and validate ``socialguard.toml``; resolve secrets from the environment (or ``.env``), never the file.
+
+A bad config raises :class:`ConfigError` whose message names the file, the key and the problem, e.g.::
+
+    socialguard.toml: schools[0].nation: Input should be 'ENG', 'WLS', 'SCT' or 'NIR' (got 'UK')
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from classifiers.base import Label
+from classifiers.policy import PolicyConfig, Route
+from connectors.base import Secret
+
+DEFAULT_CONFIG_PATH = Path("socialguard.toml")
+ENV_CONFIG_PATH = "SOCIALGUARD_CONFIG"
+
+#: Keys that look like a secret value. The file holds the *name* of an environment variable instead.
+_SECRET_KEY = re.compile(r"(^|_)(token|secret|password|api_key|apikey|access_token|webhook_url)$", re.IGNORECASE)
+_ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid. The message is meant for a person."""
+
+
+class Nation(enum.StrEnum):
+    ENG = "ENG"
+    WLS = "WLS"
+    SCT = "SCT"
+    NIR = "NIR"
+
+
+class Platform(enum.StrEnum):
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    X = "x"
+    YOUTUBE = "youtube"
+    WEB = "web"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+EnvName = Annotated[str, Field(pattern=_ENV_NAME, description="name of an environment variable, not its value")]
+
+
+class AccountConfig(_Strict):
+    """One social media account the school runs. Tokens are named by environment variable, never written here."""
+
+    platform: Platform
+    external_id: str = Field(min_length=1, description="Page id, IG user id, X user id, channel id or feed URL")
+    name: str | None = None
+    poll_interval_s: int = Field(default=300, ge=30, le=86_400)
+    token_env: EnvName | None = None
+    app_secret_env: EnvName | None = None
+    api_base_url: str | None = Field(default=None, description="override the platform host (the sandbox uses this)")
+    api_version: str = Field(default="v25.0", pattern=r"^v\d+\.\d+$")
+    lookback_days: int = Field(default=30, ge=1, le=365)
+    enabled: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.platform.value}:{self.external_id}"
+
+
+class Closure(_Strict):
+    """Dates the school is closed although they are not bank holidays (term holidays, INSET days)."""
+
+    start: date
+    end: date
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Closure:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class SchoolConfig(_Strict):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    town: str | None = None
+    nation: Nation
+    timezone: str = "Europe/London"
+    official_phone: list[str] = Field(default_factory=list, description="numbers that may appear in comments")
+    official_email: list[str] = Field(default_factory=list)
+    roster: Path | None = Field(default=None, description="pupil roster CSV (SIMS, Arbor, Bromcom or SocialGuard layout)")
+    staff: Path | None = None
+    close_of_business: time = time(17, 0)
+    closures: list[Closure] = Field(default_factory=list)
+    routing: dict[Label, Route] = Field(default_factory=dict)
+    accounts: list[AccountConfig] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class AlertsConfig(_Strict):
+    slack_channel: str | None = None
+    slack_token_env: EnvName | None = None
+    teams_webhook_url_env: EnvName | None = None
+    email_to: list[str] = Field(default_factory=list)
+    email_from: str | None = None
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_password_env: EnvName | None = None
+    digest_time: time = time(7, 30)
+
+
+class Settings(BaseSettings):
+    """The whole configuration. Values come from the TOML file; ``SOCIALGUARD_LOG_COMMENT_TEXT`` may override
+    the logging flag from the environment."""
+
+    model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix="SOCIALGUARD_")
+
+    schools: list[SchoolConfig] = Field(min_length=1)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    thresholds: dict[Label, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
+    log_comment_text: bool = Field(default=False, description="log comment text (contains personal data)")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML is parsed by load_config (for line-numbered syntax errors) and arrives as init kwargs.
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Settings:
+        slugs = [s.slug for s in self.schools]
+        if len(slugs) != len(set(slugs)):
+            raise ValueError("school slugs must be unique")
+        seen: set[tuple[str, str]] = set()
+        for school in self.schools:
+            for account in school.accounts:
+                key = (account.platform.value, account.external_id)
+                if key in seen:
+                    raise ValueError(f"account {key[0]}:{key[1]} is listed twice")
+                seen.add(key)
+        return self
+
+    def school(self, slug: str) -> SchoolConfig:
+        for school in self.schools:
+            if school.slug == slug:
+                return school
+        raise ConfigError(f"no school with slug {slug!r} (have: {', '.join(s.slug for s in self.schools)})")
+
+    def policy_config(self, school: SchoolConfig) -> PolicyConfig:
+        base = PolicyConfig()
+        return PolicyConfig(
+            thresholds={**base.thresholds, **self.thresholds},
+            routing={**base.routing, **school.routing},
+        )
+
+
+def _find_secret_keys(data: Any, path: str = "") -> list[str]:
+    found: list[str] = []
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            if _SECRET_KEY.search(str(key)):
+                found.append(here)
+            found.extend(_find_secret_keys(value, here))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_find_secret_keys(value, f"{path}[{index}]"))
+    return found
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def format_validation_error(source: str, exc: ValidationError) -> str:
+    lines = [f"{source}: invalid configuration ({exc.error_count()} problem{'s' if exc.error_count() > 1 else ''})"]
+    for error in exc.errors(include_url=False):
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling against config/socialguard.example.toml)"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        given = error.get("input")
+        if error["type"] not in {"missing", "extra_forbidden"} and isinstance(given, str | int | float) and len(str(given)) < 60:
+            message += f" (got {given!r})"
+        lines.append(f"  {source}: {_loc(tuple(error['loc']))}: {message}")
+    return "\n".join(lines)
+
+
+def parse_config(data: Mapping[str, Any], *, source: str = "<config>", base_dir: Path | None = None) -> Settings:
+    """Validate already-parsed TOML data. Relative roster/staff paths resolve against ``base_dir``."""
+    secret_keys = _find_secret_keys(data)
+    if secret_keys:
+        raise ConfigError(
+            f"{source}: {', '.join(secret_keys)}: secrets must not be written in the config file. Put the value in "
+            "an environment variable (or .env) and write its name instead, e.g. token_env = \"SOCIALGUARD_FB_TOKEN\""
+        )
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(source, exc)) from None
+    if base_dir is not None:
+        schools = [
+            school.model_copy(
+                update={
+                    "roster": _resolve(school.roster, base_dir),
+                    "staff": _resolve(school.staff, base_dir),
+                }
+            )
+            for school in settings.schools
+        ]
+        settings = settings.model_copy(update={"schools": schools})
+    return settings
+
+
+def _resolve(path: Path | None, base_dir: Path) -> Path | None:
+    if path is None:
+        return None
+    path = path.expanduser()
+    return path if path.is_absolute() else (base_dir / path).resolve()
+
+
+def load_config(path: Path | str) -> Settings:
+    """Read, parse and validate a TOML config file; raise :class:`ConfigError` with a readable message."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (create one with `socialguard init`)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
+    return parse_config(data, source=str(path), base_dir=path.parent.resolve())
+
+
+def default_config_path() -> Path | None:
+    """``$SOCIALGUARD_CONFIG``, else ``./socialguard.toml`` if it exists, else ``None``."""
+    env = os.environ.get(ENV_CONFIG_PATH)
+    if env:
+        return Path(env)
+    return DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None
+
+
+class SecretStore:
+    """Looks up secrets by environment variable name: the process environment first, then a ``.env`` file."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")) -> None:
+        self._environ = dict(os.environ if environ is None else environ)
+        self._dotenv: dict[str, str] = {}
+        if dotenv_path is not None and dotenv_path.is_file():
+            self._dotenv = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+
+    def get(self, name: str | None, *, purpose: str) -> Secret:
+        if not name:
+            raise ConfigError(f"{purpose}: no environment variable is configured for its credential")
+        value = self._environ.get(name) or self._dotenv.get(name)
+        if not value:
+            raise ConfigError(f"{purpose}: environment variable {name} is not set (put the token there or in .env)")
+        return Secret(value)
+
+    def optional(self, name: str | None) -> Secret | None:
+        if not name:
+            return None
+        value = self._environ.get(name) or self._dotenv.get(name)
+        return Secret(value) if value else None

@@ -1,0 +1,79 @@
+"""Continuous polling with APScheduler 3.x: one job per account, never overlapping, backlog coalesced.
+
+This is the only module that imports APScheduler. Jobs live in memory and are rebuilt from the config at
+start, so nothing is pickled. Run exactly one scheduler per database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from rich.console import Console
+
+from bot.config import ConfigError, SecretStore
+from bot.pipeline import Pipeline, SchoolRuntime
+from bot.schools import AccountRef, build_connector
+from connectors.errors import AuthError, ConnectorError
+
+logger = logging.getLogger(__name__)
+
+
+def poll_job(scheduler: BaseScheduler, pipeline: Pipeline, ref: AccountRef, runtime: SchoolRuntime,
+             secrets: SecretStore) -> None:
+    """Poll one account. The scheduler's top-level boundary: errors are logged, never raised into APScheduler."""
+    try:
+        connector = build_connector(ref.config, secrets)
+    except ConfigError as exc:
+        logger.error("%s: cannot start polling: %s", ref.config.label, exc)
+        scheduler.pause_job(job_id(ref))
+        return
+    try:
+        result = pipeline.poll(runtime, ref.account_id, connector)
+        logger.info("%s: %d new items, %d new cases", ref.config.label, result.new_items, result.new_cases)
+    except AuthError as exc:
+        # Retrying a dead token only burns rate limit: pause until a person reconnects the account.
+        logger.error("%s: %s. Polling paused: reconnect the account, then restart SocialGuard.", ref.config.label, exc)
+        scheduler.pause_job(job_id(ref))
+    except ConnectorError as exc:
+        logger.warning("%s: poll failed, will retry next interval: %s", ref.config.label, exc)
+    finally:
+        connector.close()
+
+
+def job_id(ref: AccountRef) -> str:
+    return f"poll:{ref.account_id}"
+
+
+def build_scheduler(pipeline: Pipeline, refs: Sequence[AccountRef], runtimes: Mapping[str, SchoolRuntime],
+                    secrets: SecretStore, scheduler: BaseScheduler | None = None) -> BaseScheduler:
+    scheduler = scheduler or BlockingScheduler(timezone="UTC")
+    for ref in refs:
+        interval = ref.config.poll_interval_s
+        scheduler.add_job(
+            poll_job,
+            trigger=IntervalTrigger(seconds=interval, jitter=max(1, interval // 10)),
+            args=(scheduler, pipeline, ref, runtimes[ref.school_slug], secrets),
+            id=job_id(ref),
+            name=ref.config.label,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=interval,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+        )
+    return scheduler
+
+
+def run_forever(pipeline: Pipeline, refs: Sequence[AccountRef], runtimes: Mapping[str, SchoolRuntime],
+                secrets: SecretStore, *, console: Console) -> None:
+    scheduler = build_scheduler(pipeline, refs, runtimes, secrets)
+    console.print(f"Polling {len(refs)} account(s); press Ctrl-C to stop.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        console.print("Stopped.")
