@@ -4,6 +4,10 @@ Connectors pass a ``raise_for_status`` function that sorts a response into the e
 :mod:`connectors.errors`. Transport failures become :class:`RetryableError`. Only ``RetryableError`` is
 retried; everything else propagates at once. A server that asks us to wait longer than
 ``RetryPolicy.max_wait_s`` is not waited for here: the error is raised so the scheduler can come back later.
+
+A request that is not idempotent (posting a reply) is retried only when it certainly did not run: the
+connection was never made, or the platform refused it with a rate limit. After a timeout or a 5xx the reply
+may already be public, and sending it twice would put two replies from the school under a parent's comment.
 """
 
 from __future__ import annotations
@@ -15,13 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
 from connectors.base import Clock, Sleep, utc_now
-from connectors.errors import RetryableError
+from connectors.errors import RateLimitedError, RetryableError
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +71,7 @@ class RetryPolicy:
     max_wait_s: float = 300.0
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        backoff = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
+        backoff = min(self.max_delay_s, self.base_delay_s * 2.0 ** (attempt - 1))
         jittered = backoff * (0.5 + rng.random() / 2)
         if retry_after is not None:
             return max(retry_after, 0.0) + jittered * 0.1
@@ -104,26 +108,37 @@ class HttpClient:
         data: Mapping[str, Any] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        idempotent: bool = True,
     ) -> httpx.Response:
-        """Send the request, retrying transient failures; return the response ``raise_for_status`` accepted."""
+        """Send the request, retrying transient failures; return the response ``raise_for_status`` accepted.
+
+        With ``idempotent=False`` only failures that prove the request did not take effect are retried.
+        """
         attempt = 0
         while True:
             attempt += 1
             try:
                 response = self._client.request(method, url, params=params, data=data, json=json, headers=headers)
-            except httpx.TimeoutException as exc:
-                error: RetryableError = RetryableError(f"timed out: {method} {redact_url(url)}")
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                error: RetryableError = RetryableError(f"cannot connect ({type(exc).__name__}): {method} {redact_url(url)}")
                 error.__cause__ = exc
+                surely_not_applied = True
+            except httpx.TimeoutException as exc:
+                error = RetryableError(f"timed out: {method} {redact_url(url)}")
+                error.__cause__ = exc
+                surely_not_applied = False
             except httpx.TransportError as exc:
                 error = RetryableError(f"network error ({type(exc).__name__}): {method} {redact_url(url)}")
                 error.__cause__ = exc
+                surely_not_applied = False
             else:
                 try:
                     raise_for_status(response)
                     return response
                 except RetryableError as exc:
                     error = exc
-            if attempt >= self.policy.max_attempts:
+                    surely_not_applied = isinstance(exc, RateLimitedError)
+            if attempt >= self.policy.max_attempts or not (idempotent or surely_not_applied):
                 raise error
             wait = self.policy.delay(attempt, error.retry_after, self._rng)
             if wait > self.policy.max_wait_s:
@@ -138,7 +153,7 @@ class HttpClient:
         if self._owns_client:
             self._client.close()
 
-    def __enter__(self) -> HttpClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
