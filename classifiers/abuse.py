@@ -1,0 +1,488 @@
+"""Rule-based abuse and threat detector: UK insults, slurs, targeted profanity and threats of harm."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from classifiers.base import Finding, Label
+from classifiers.text import normalise
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    label: Label
+    score: float
+    explanation: str
+    kind: str
+
+
+def _words(spec: str) -> str:
+    """A whitespace-separated word list as a regex alternation (entries may themselves be regexes)."""
+    return "|".join(sorted(spec.split(), key=len, reverse=True))
+
+
+# Letters are matched only as whole words: (?<![a-z]) / (?![a-z]) rather than \b so that "Scunthorpe",
+# "cocktail", "Dickens", "assessment" and "therapist" never match, while "twat!" and "_twat_" still do.
+def _w(body: str) -> str:
+    return rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])"
+
+
+# Abusive in any sentence: nobody says these about the weather.
+_STRONG_INSULTS = _words(
+    r"""
+    wank(?:er|ers|stain|stains) twats? cunts? knob-?heads? knob-?ends? bell-?ends? tossers? pillocks?
+    plonkers? numpt(?:y|ies) dick-?heads? arse-?holes? ass-?holes? bastards? bitch(?:es)? dip-?shits?
+    shit-?heads? shit-?bags? scum-?bags? scrubbers? slags? sluts? whores? skanks? mingers? gobshites?
+    fuck-?wits? fuck-?tards? morons? imbeciles? cretins? half-?wits? dim-?wits? nit-?wits? buffoons?
+    dumb-?ass(?:es)? jackass(?:es)? cock-?wombles? wazzocks? bawbags? roasters? nonces? paedos? pedos?
+    muppets?(?!\s+(?:christmas|show|movie|film|treasure|most))
+    waste\s+of\s+(?:space|oxygen|skin|air|a\s+salary) lowlifes? low-lifes? degenerates? scroungers?
+    """
+)
+
+# Slurs (racial, disability, homophobic, anti-Traveller). Word-bounded; kept deliberately short and literal.
+_SLURS = _words(
+    r"""
+    n[i1]gg(?:er|a|ers|as|az) pakis? chinks? gooks? spics? kikes? wogs? coons? rag-?heads? towel-?heads?
+    faggots? trann(?:y|ies) poofs? poofters? gyppos? pikeys? retards? retarded spastics? spaz(?:zy)? mongs?
+    golliwogs? sambos? yids? darkies? wetbacks? beaners? gypos?
+    """
+)
+
+# Words that insult only when aimed at someone ("you pig", "useless cow of a teacher") and are ordinary
+# elsewhere ("the pig at the farm visit", "the clown at the party", "door knob").
+_CONTEXTUAL_INSULTS = _words(
+    r"""
+    idiots? clowns? pigs? cows? dogs? rats? snakes? cockroaches? parasites? leeches? scum vermin animals?
+    gits? prats? dicks? cocks? knobs? tarts? witch(?:es)? hags? trolls? losers? cowards? weirdos? freaks?
+    psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies?
+    junkies? chavs? hypocrites? disgraces? snobs? jobsworths?
+    fags? dykes? bints? slappers? trollops?
+    """
+)
+
+# Adjectives that insult when predicated of a person ("you're useless", "the head is pathetic") but not
+# of things ("the lazy river", "a thick coat"). "Rubbish", "a shambles" and "disappointing" are criticism.
+_INSULT_ADJECTIVES = _words(
+    r"""
+    useless incompetent pathetic clueless spineless gutless brainless worthless vile disgusting lazy thick
+    stupid dumb ugly fat evil nasty horrible arrogant two-faced smug stuck-up inbred dim dense brain-?dead
+    senile hideous ignorant moronic idiotic retarded spastic gormless witless
+    """
+)
+
+_PERSON_NOUNS = _words(
+    r"""
+    lot bunch people person teachers? heads? head-?teachers? head-?masters? head-?mistress(?:es)? staff
+    woman women man men cows? bitch(?:es)? witch(?:es)? gits? idiots? clowns? pigs? governors? mums? dads?
+    parents? mothers? fathers? kids? children brats? cretins? twats? cunts? individuals? creatures? lad
+    lads? girls? boys? sods? bastards? caretakers? receptionists? deputy ta tas assistants? excuse
+    """
+)
+
+# Who an insult is aimed at: the reader, a person named or described, or a copula after one.
+_SUBJECT = (
+    r"(?:you(?:\s+(?:lot|people|guys|two|all))?|u|ya|ye|he|she|they|the\s+(?:head(?:\s?teacher)?|teachers?|staff|"
+    r"deputy(?:\s+head)?|caretaker|governors?|senco|ta|office|receptionist)|(?:her|his|their|my\s+\w+'?s?)\s+"
+    r"(?:class\s+)?teacher|teachers|staff|(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+|[a-z]+'s\s+(?:mum|dad|mam|mother|father))"
+    r"(?:\s+(?:here|there|at\s+(?:this|that|the)\s+school|in\s+(?:this|that)\s+school))?"
+)
+_COPULA = r"(?:'re|'s|re|s|\s+(?:is|are|was|were|be|being|r|seems?|looks?)|\s+(?:is|are|was)\s+being)"
+_INTENSIFIERS = (
+    r"(?:\s+(?:such|so|a|an|the|most|really|very|absolutely|totally|completely|utterly|utter|total|complete|"
+    r"proper|right|bloody|fucking|f\*+ing|frigging|just|truly|an?\s+absolute|incredibly|a\s+bunch\s+of|"
+    r"a\s+load\s+of|a\s+pack\s+of|one|big|old|fat|little|lazy|useless|stupid|ignorant|spineless|nasty|"
+    r"bunch\s+of|lot\s+of|pack\s+of|load\s+of|shower\s+of))*"
+)
+
+# What may stand just before a contextual insult for it to count as aimed at someone. Any of these words,
+# then up to three more (adjectives: "a spineless, lying coward").
+_INSULT_FRAME = re.compile(
+    r"(?:(?<![a-z])(?:you(?:'re|re|\s+are)?|ur|ya|yer|is|are|was|were|'s|what|such|absolute|total|complete|"
+    r"utter|proper|right|bunch\s+of|pack\s+of|load\s+of|lot\s+of|shower\s+of|run\s+by|staffed\s+by|of\s+a|"
+    r"like\s+an?|bloody|fucking|f\*+ing|stupid|useless|lazy|fat|ugly|thick|lying|nasty|old|dirty|filthy|"
+    r"spineless|pathetic|incompetent|vile|horrible|disgusting|smug|evil|two-faced|jumped-up|thieving|"
+    r"miserable|bent|greedy|sad)(?:[\s,]+[a-z'*-]+){0,3}[\s,]+)$"
+)
+
+# Reported language is a complaint about someone else's words, not abuse by the commenter:
+# 'he called my son a "knobhead"', "the kids are using words like slag".
+_REPORTING_FRAME = re.compile(
+    r"(?:(?<![a-z])(?:call(?:ed|ing|s)?|names?)\s+(?:him|her|them|me|us|you|my\s+\w+|our\s+\w+|the\s+\w+|a\s+\w+|"
+    r"[a-z]+|[a-z]+\s+[a-z]+)\s+(?:an?\s+)?(?:[a-z'*-]+\s+){0,2}"
+    r"|(?<![a-z])(?:being|was|were|been|get|gets|got|getting)\s+called\s+(?:an?\s+)?(?:[a-z'*-]+\s+){0,2}"
+    r"|(?<![a-z])(?:words?|language|terms?|names?|things?)\s+(?:like|such\s+as|including)\s+(?:[a-z'*-]+,?\s+){0,3}"
+    r"|(?<![a-z])(?:the\s+)?(?:word|term)\s+(?:[a-z'*-]+,?\s+){0,3}"
+    r"|(?<![a-z])(?:said|says|saying|shouted|yelled|wrote|screamed|texted|messaged)\s+(?:[a-z'*-]+\s+){0,3}[\"'])$"
+)
+# "He is not an idiot", "she isn't a liar": a denial, not an insult.
+_NEGATED = re.compile(
+    r"(?<![a-z])(?:not|n't|never|no\s+way)\s+(?:(?:an?|such\s+an?|the|some)\s+)?(?:[a-z]+\s+)?$"
+)
+_QUOTED = re.compile(r"\"[^\"\n]{1,120}\"|(?<![a-z])'[^'\n]{1,80}'(?![a-z])")
+
+# Strong profanity. Not every use is aimed at a person, but a school page hides it either way; untargeted
+# profanity scores lower than a targeted insult so a stricter threshold can let it through.
+_PROFANITY = _words(
+    r"""
+    fuck(?:s|ed|er|ers|ing|in|ings|wit|tard)? motherfuck(?:er|ers|ing)? shit(?:s|e|ty|ter|ting|head)?
+    bullshit
+    """
+)
+_TARGETED_PROFANITY = re.compile(
+    _w(
+        r"(?:fuck|f\*+k|eff|piss|sod|bugger|jog|naff)\s+(?:off|you|u|ya|yourselves|yourself|them|him|her)"
+        r"|screw\s+(?:you|u|ya|them|the\s+lot\s+of\s+you)|up\s+yours|stfu|gtfo|get\s+(?:fucked|stuffed|lost)"
+        r"|go\s+to\s+hell|kys|kill\s+yourself|kill\s+yourselves"
+    )
+)
+
+# A word written with asterisks ("f***ing", "c**t"): masked letters may be anything.
+_MASKED = re.compile(r"(?<![a-z0-9@.])[a-z]{1,3}[*#%]{1,5}[a-z]{0,5}(?![a-z0-9@])")
+_MASK_TARGETS = (
+    "fuck",
+    "fucking",
+    "fucked",
+    "fucker",
+    "fuckers",
+    "fuckin",
+    "shit",
+    "shite",
+    "cunt",
+    "cunts",
+    "twat",
+    "twats",
+    "wanker",
+    "wankers",
+    "bitch",
+    "bastard",
+    "bastards",
+    "arsehole",
+    "dickhead",
+    "bellend",
+    "tosser",
+    "knobhead",
+    "slag",
+    "whore",
+    "motherfucker",
+    "nigger",
+    "faggot",
+    "paki",
+    "retard",
+)
+
+# Leetspeak in insults ("tw4t", "sh1t", "c0ck"): mapped length-for-length so spans still line up.
+_LEET = str.maketrans(
+    {"1": "i", "!": "i", "|": "i", "3": "e", "4": "a", "@": "a", "0": "o", "$": "s", "5": "s", "7": "t"}
+)
+
+# Death wishes: hateful but not a threat the commenter will act on, so abuse rather than a police matter.
+_DEATH_WISH = re.compile(
+    _w(
+        r"die\s+in\s+a\s+(?:fire|hole|ditch)|(?:hope|wish)\s+(?:you|u|he|she|they|the\s+\w+|[a-z]+)\s+"
+        r"(?:all\s+)?(?:dies?|rots?|gets?\s+(?:run\s+over|cancer|hit\s+by\s+a\s+\w+)|burns?|chokes?|drops?\s+dead)"
+        r"|(?:should|deserves?\s+to|ought\s+to)\s+be\s+(?:shot|hanged|hung|strung\s+up|put\s+down|"
+        r"lined\s+up\s+and\s+shot)|drop\s+dead(?!\s+gorgeous)|go\s+(?:and\s+)?die"
+    )
+)
+
+# Attacks on a group for who they are (race, religion, nationality, sexuality, Travellers).
+_GROUPS = (
+    r"immigrants?|migrants?|foreigners?|refugees?|asylum\s+seekers?|muslims?|jews?|blacks|gays|lesbians|"
+    r"poles|polish|romanians?|gypsies|gipsies|travellers|eastern\s+europeans?|africans?|asians?|pakistanis?|"
+    r"somalis?|arabs?|trans\s+people|these\s+people|their\s+lot"
+)
+_HATE = re.compile(
+    _w(
+        rf"(?:{_GROUPS})(?:'s?)?(?:\s+[a-z']+){{0,3}}?\s+(?:ruin(?:s|ing|ed)?|destroy(?:s|ing|ed)?|"
+        r"taking\s+over|invad(?:e|ing|ers)|flood(?:ing)?|are\s+(?:scum|vermin|animals|parasites|filth|"
+        r"a\s+disease|the\s+problem)|should\s+(?:go\s+back|be\s+deported|be\s+sent\s+back|leave|not\s+be\s+allowed)"
+        r"|go\s+back|not\s+welcome|don'?t\s+belong|breed(?:ing)?\s+like|stink|smell)"
+        r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)"
+    )
+)
+
+# Shaming or shunning a child by name or description: "keep your kids away from her", "she stinks".
+_SHUNNING = re.compile(
+    _w(
+        r"keep\s+(?:your|ur)\s+(?:kids?|children|child|son|daughter|little\s+ones?)\s+away"
+        r"|(?:he|she|they)\s+(?:smells?|stinks?|reeks?)(?!\s+(?:lovely|nice|good|great|amazing|of\s))"
+        r"|(?<!my\s)(?<!our\s)(?:son|daughter|kid|child|boy|girl|one)?(?<![a-z])(?:has|have|'s\s+got|got)\s+"
+        r"(?:nits|lice|fleas|head\s*lice)(?!\s+(?:treatment|letter|shampoo|comb|spray))"
+        r"|(?:smelly|feral|scruffy|minging)\s+(?:kids?|children|family|families|brats?|little\s+\w+)"
+    )
+)
+
+_PERSON_OBJECT = (
+    r"(?:you|u|ya|yer|him|her|them|'?em|youse|y'all|the\s+lot\s+of\s+(?:you|them)|"
+    r"(?:that|the|this|your|his|her|their)\s+(?:(?:\w+\s+){0,2})?(?:head(?:\s?teacher)?|teachers?|woman|man|"
+    r"cow|bitch|caretaker|deputy|kid|kids|son|daughter|child|boy|girl|husband|wife|partner|mum|dad|"
+    r"family|staff|receptionist|ta|governors?|senco|one|lot)|(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+)"
+)
+# Who is speaking: the commenter (or someone they egg on). A reported threat ("he said he'd hurt her")
+# is a safeguarding disclosure and is left to that detector.
+_THREAT_SUBJECT = (
+    r"(?:i'?ll|i\s+will|i'?m\s+(?:going\s+to|gonna|gunna|about\s+to)|im\s+(?:going\s+to|gonna)|i\s+am\s+going\s+to|"
+    r"i'?d|i\s+would|i\s+shall|we'?ll|we\s+will|we'?re\s+(?:going\s+to|gonna)|i\s+swear\s+i'?ll|"
+    r"i'?m\s+coming\s+to|(?:someone|somebody|some\s*1|one\s+of\s+us|people)\s+(?:should|needs?\s+to|ought\s+to|"
+    r"will|is\s+going\s+to|is\s+gonna|'?ll|wants\s+to|has\s+to)|let'?s|i\s+could|i\s+want\s+to|i\s+wanna)"
+)
+_HARM_VERBS = (
+    r"kill|murder|stab|shoot|strangle|knife|glass|bottle|batter|punch|smack|slap|deck|lamp|thump|hit|kick|"
+    r"beat\s+up|beat\s+the\s+(?:shit|crap|hell)\s+out\s+of|kick\s+the\s+(?:shit|crap|hell)\s+out\s+of|knock|hurt|"
+    r"smash|chin|nut|headbutt|throttle|slash|maim|bury|leather|twat|belt|wallop|batter|stamp\s+on|set\s+about"
+)
+_LIFE_VERBS = re.compile(r"^(?:kill|murder|stab|shoot|strangle|knife|slash|throttle|end|bury|run\s+over)")
+# Damage to someone's property or body part, as a threat: "I'll smash your windows in".
+_PROPERTY = (
+    r"(?:smash|put\s+in|put\s+through|brick|key|slash|trash|wreck|kick\s+in|cave\s+in|punch)\s+(?:your|his|her|their|"
+    r"the\s+head'?s|that\s+\w+'s)\s+(?:\w+\s+)?(?:windows?|car|tyres|house|door|face|head|teeth|lights)(?:\s+in)?"
+)
+_ARSON = (
+    r"(?:burn|torch|firebomb|petrol\s*bomb|blow\s+up|set\s+fire\s+to|set\s+alight|bomb|shoot\s+up)\s+"
+    r"(?:(?:that|the|this|your|their|his|her)\s+(?:\w+\s+){0,2}?(?:place|school|building|house|home|car|"
+    r"classroom|hall|office|lot)|it|them|you)(?:\s+down)?"
+    r"|(?:burn|torch|bomb)\s+(?:the\s+)?(?:place|school|building)\s+(?:down|to\s+the\s+ground)"
+)
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(re.compile(_w(_SLURS)), Label.ABUSE, 0.95, "slur", "slur"),
+    _Rule(_HATE, Label.ABUSE, 0.85, "hostility towards a group", "hate"),
+    _Rule(re.compile(_w(_STRONG_INSULTS)), Label.ABUSE, 0.9, "insult", "insult"),
+    _Rule(_TARGETED_PROFANITY, Label.ABUSE, 0.9, "profanity aimed at someone", "profanity"),
+    _Rule(re.compile(_w(_PROFANITY)), Label.ABUSE, 0.6, "strong profanity", "profanity"),
+    _Rule(_DEATH_WISH, Label.ABUSE, 0.85, "wishes harm on someone", "death_wish"),
+    _Rule(_SHUNNING, Label.ABUSE, 0.7, "shaming or shunning a child or family", "shaming"),
+    _Rule(
+        re.compile(
+            _w(
+                r"(?:joke|excuse|disgrace|embarrassment|waste|apology|parody)\s+(?:for|of)\s+an?\s+"
+                r"(?:head\s?teacher|head|teacher|school|human(?:\s+being)?|person|man|woman|parent|mother|father)"
+            )
+        ),
+        Label.ABUSE,
+        0.75,
+        "insult aimed at a person",
+        "insult",
+    ),
+    _Rule(
+        re.compile(
+            _w(
+                rf"(?:{_INSULT_ADJECTIVES})(?:[\s,]+(?:and\s+)?[a-z-]+)?\s+(?:{_PERSON_NOUNS})(?!\s+of\s+(?:good|use|help))"
+            )
+        ),
+        Label.ABUSE,
+        0.7,
+        "insult aimed at a person",
+        "insult",
+    ),
+    _Rule(
+        re.compile(_w(rf"{_SUBJECT}{_COPULA}{_INTENSIFIERS}\s+(?:{_INSULT_ADJECTIVES})")),
+        Label.ABUSE,
+        0.7,
+        "insult aimed at a person",
+        "insult",
+    ),
+    _Rule(
+        re.compile(
+            _w(
+                r"(?:should|needs\s+to|ought\s+to)\s+be\s+(?:sacked|fired|struck\s+off|locked\s+up|"
+                r"ashamed\s+of\s+(?:themselves|yourselves|himself|herself))|get\s+(?:rid\s+of|shot\s+of)\s+"
+                r"(?:the\s+)?(?:head|her|him|them|the\s+lot)"
+            )
+        ),
+        Label.ABUSE,
+        0.6,
+        "hostile call against a person",
+        "hostile",
+    ),
+    _Rule(
+        re.compile(_w(rf"{_THREAT_SUBJECT}\s+(?:\w+\s+){{0,2}}?(?:{_ARSON})")),
+        Label.THREAT,
+        0.95,
+        "threat of arson or attack on a building",
+        "arson",
+    ),
+    _Rule(
+        re.compile(
+            _w(rf"{_THREAT_SUBJECT}\s+(?:\w+\s+){{0,2}}?(?:{_PROPERTY}|sort\s+{_PERSON_OBJECT}\s+out)")
+        ),
+        Label.THREAT,
+        0.85,
+        "threat of violence",
+        "violence",
+    ),
+    _Rule(
+        re.compile(
+            _w(
+                rf"{_THREAT_SUBJECT}\s+(?:(?:\w+\s+){{0,2}}?)(?P<verb>{_HARM_VERBS})(?:s|ed|ing)?\s+"
+                rf"{_PERSON_OBJECT}(?:\s+(?:out|in|up|over|down))?"
+            )
+        ),
+        Label.THREAT,
+        0.9,
+        "threat of violence",
+        "violence",
+    ),
+    _Rule(
+        re.compile(
+            _w(
+                r"i\s+know\s+where\s+(?:you|u|he|she|they|the\s+\w+|your\s+\w+)\s+lives?|watch\s+(?:your|ur|yer)\s+back"
+                r"|(?:you|u|ya)(?:'ll|ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna|\s+gonna)\s+"
+                r"(?:(?:all\s+)?(?:regret|pay\s+for)\s+(?:it|this|that|what)|pay(?=\s*(?:[.!,]|$)))"
+                r"|wait\s+(?:till|until|til|'til|'till)\s+i\s+(?:see|get\s+hold\s+of|catch|find|get)\s+"
+                r"(?:you|u|ya|him|her|them|that\s+\w+|the\s+\w+)"
+                r"|i'?(?:ll|m)\s+(?:be\s+)?(?:waiting|coming)\s+for\s+(?:you|him|her|them)\s+(?:at|outside|by)\s+"
+                r"(?:the\s+|your\s+)?(?:gates?|school|playground|house|home|door|car\s*park)"
+                r"|i'?ll\s+see\s+(?:you|u|him|her|them)\s+outside"
+                r"|(?:you|u|he|she|they)(?:'ve|\s+have|\s+has|'s)\s+been\s+warned|(?:your|his|her|their)\s+days\s+are\s+numbered"
+                r"|(?:you|u|he|she|they)(?:'d|\s+had|d)?\s+(?:better|best)\s+watch\s+(?:out|yourself|himself|herself|themselves|it|"
+                r"(?:your|his|her|their)\s+back)|coming\s+for\s+(?:you|u|him|her|them)"
+                r"|(?:you|u)(?:'re|re|\s+are)\s+(?:a\s+)?dead(?:\s+(?:man|woman|meat))?(?=\s*(?:[.!,]|$|when|if))"
+                r"|get\s+what'?s\s+coming|(?:you|u|he|she|they)(?:'ll|ll|\s+will)\s+be\s+sorry"
+                r"|(?:someone|somebody|people|you|he|she)(?:'s|\s+is|'re|\s+are|\s+will|'ll)\s+(?:going\s+to\s+)?(?:get(?:ting)?|be)\s+"
+                r"(?:hurt|hurted|battered|done\s+in|seriously\s+hurt)"
+                r"|(?:i'?ll|i\s+will|we'?ll)\s+(?:make\s+(?:you|your\s+life|sure\s+you|him|her)\s+(?:pay|regret|suffer|hell|"
+                r"a\s+misery)|find\s+(?:you|out\s+where\s+you\s+live)|get\s+(?:you|him|her|them)\s+(?:back|for\s+this))"
+                r"|you\s+won'?t\s+know\s+what\s+hit\s+you|see\s+what\s+happens\s+(?:to\s+you|next)"
+            )
+        ),
+        Label.THREAT,
+        0.85,
+        "intimidation or veiled threat",
+        "intimidation",
+    ),
+)
+
+_CONTEXTUAL_RE = re.compile(_w(_CONTEXTUAL_INSULTS))
+_OF_A = re.compile(r"\s+of\s+an?\s+[a-z]+")
+_LEADING_ADJECTIVE = re.compile(rf"(?<![a-z])(?:{_INSULT_ADJECTIVES})(?:[\s,]+[a-z-]+)?[\s,]+$")
+# "She was a witch in the nativity", "dressed as a pig for book day": costumes and roles, not insults.
+_ROLE_PLAY = re.compile(
+    r"(?<![a-z])(?:dressed|dressing|costume|played|playing|plays|role|part|as)(?:\s+up)?\s+(?:as\s+)?(?:an?|the)\s+(?:\w+\s+)?$"
+)
+_ROLE_PLAY_AFTER = re.compile(
+    r"\s+(?:in|for|at)\s+(?:the\s+|our\s+|this\s+)?(?:play|nativity|show|panto|pantomime|assembly|book\s+day|production|musical|costume)|\s+costume"
+)
+
+
+class AbuseClassifier:
+    """Insults, slurs, targeted profanity (ABUSE) and threats of harm, veiled or explicit (THREAT).
+
+    Rules, not a model: the later trained model sits beside this one and the policy takes the stronger of
+    the two. Findings carry ``("kind", ...)``: slur, hate, insult, profanity, death_wish, shaming, hostile,
+    violence, arson, intimidation. The policy treats arson and threats to life as police matters.
+    """
+
+    name: ClassVar[str] = "abuse_rules"
+    version: ClassVar[str] = "abuse_rules-1.0"
+
+    def load(self) -> None:
+        """Nothing heavy to load: the lexicons are compiled at import."""
+
+    def classify(self, text: str) -> list[Finding]:
+        norm = normalise(text)
+        lowered = norm.text.lower()
+        leet = lowered.translate(_LEET)
+        quoted = [m.span() for m in _QUOTED.finditer(lowered)]
+        found: list[tuple[int, int, _Rule]] = []
+
+        for rule in _RULES:
+            for view in (lowered, leet) if rule.kind in ("slur", "insult", "profanity") else (lowered,):
+                for match in rule.pattern.finditer(view):
+                    start, end = match.span()
+                    if rule.label is Label.THREAT and rule.kind == "violence":
+                        verb = match.groupdict().get("verb") or ""
+                        kind = "life" if _LIFE_VERBS.match(verb) else "violence"
+                        found.append(
+                            (
+                                start,
+                                end,
+                                _Rule(rule.pattern, rule.label, rule.score, _THREAT_TEXT[kind], kind),
+                            )
+                        )
+                    else:
+                        found.append((start, end, rule))
+
+        for match in _CONTEXTUAL_RE.finditer(lowered):
+            start, end = match.span()
+            window = lowered[max(0, start - 60) : start]
+            after = lowered[end : end + 40]
+            if _ROLE_PLAY.search(window[-40:]) or _ROLE_PLAY_AFTER.match(after):
+                continue
+            of_a = _OF_A.match(lowered, end)
+            if _INSULT_FRAME.search(window) or of_a:
+                # Highlight the whole phrase: "useless cow of a teacher", not just "cow".
+                adjective = _LEADING_ADJECTIVE.search(window)
+                span_start = start - (len(window) - adjective.start()) if adjective else start
+                found.append((span_start, of_a.end() if of_a else end, _CONTEXTUAL_RULE))
+
+        for match in _MASKED.finditer(lowered):
+            token = match.group()
+            if any(_fits_mask(token, word) for word in _MASK_TARGETS):
+                found.append((match.start(), match.end(), _MASKED_RULE))
+
+        findings: list[Finding] = []
+        for start, end, rule in _dedupe(found, lowered):
+            if rule.kind != "arson" and _is_reported(lowered, start, end, quoted):
+                continue
+            if rule.kind == "insult" and _NEGATED.search(lowered, max(0, start - 40), start):
+                continue
+            o_start, o_end = norm.span(start, end)
+            findings.append(
+                Finding(
+                    label=rule.label,
+                    score=rule.score,
+                    start=o_start,
+                    end=o_end,
+                    explanation=rule.explanation,
+                    detector_version=self.version,
+                    attributes=(("kind", rule.kind),),
+                )
+            )
+        return findings
+
+
+_THREAT_TEXT = {"life": "threat to kill or seriously injure", "violence": "threat of violence"}
+_CONTEXTUAL_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.75, "insult aimed at a person", "insult")
+_MASKED_RULE = _Rule(_MASKED, Label.ABUSE, 0.7, "masked profanity", "profanity")
+
+
+def _fits_mask(token: str, word: str) -> bool:
+    """True when ``token`` is ``word`` with some letters replaced by * # or %."""
+    return len(token) == len(word) and all(t == w or t in "*#%" for t, w in zip(token, word, strict=False))
+
+
+def _is_reported(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> bool:
+    """True when the words are quoted or reported ("he called her a slag"): a complaint about language."""
+    if any(q_start <= start and end <= q_end for q_start, q_end in quoted):
+        return True
+    return _REPORTING_FRAME.search(text[max(0, start - 60) : start]) is not None
+
+
+def _dedupe(found: list[tuple[int, int, _Rule]], text: str) -> list[tuple[int, int, _Rule]]:
+    """One finding per phrase and label: overlapping matches keep the highest score (then the longest span),
+    and matches separated only by a space or comma merge: "spineless" + "coward" highlight as one phrase."""
+    ordered = sorted(found, key=lambda f: (f[2].label, -f[2].score, f[0] - f[1], f[0]))
+    kept: list[tuple[int, int, _Rule]] = []
+    for start, end, rule in ordered:
+        if any(k[2].label is rule.label and k[0] < end and start < k[1] for k in kept):
+            continue
+        kept.append((start, end, rule))
+    kept.sort(key=lambda f: (f[2].label, f[0]))
+    merged: list[tuple[int, int, _Rule]] = []
+    for start, end, rule in kept:
+        if merged:
+            p_start, p_end, p_rule = merged[-1]
+            if p_rule.label is rule.label and p_end <= start and _JOINER.fullmatch(text[p_end:start]):
+                best = p_rule if p_rule.score >= rule.score else rule
+                merged[-1] = (p_start, max(end, p_end), best)
+                continue
+        merged.append((start, end, rule))
+    return sorted(merged, key=lambda f: (f[0], f[2].label))
+
+
+_JOINER = re.compile(r"[\s,]{0,3}(?:(?:and|or)\s+(?:an?\s+)?|of\s+an?\s+)?")

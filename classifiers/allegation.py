@@ -1,0 +1,302 @@
+"""Detects allegations of wrongdoing stated as fact about an identifiable person or the school."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from classifiers.base import Finding, Label
+from classifiers.identity import StaffList, StaffNameClassifier
+from classifiers.text import NormalisedText, normalise, sentences
+
+# What counts as wrongdoing. Each entry: (pattern, short description used in the explanation).
+_CHILD_OBJECT = (
+    r"(?:him|her|them|me|us|(?:a|the|my|our|his|her|their|one\s+of\s+the|that|this|some|two|three)\s+(?:\w+\s+)?"
+    r"(?:child|children|kids?|pupils?|boys?|girls?|sons?|daughters?|students?|little\s+ones?|lad|lads|reception\s+kids))"
+)
+_PREDICATES: tuple[tuple[str, str], ...] = (
+    (
+        r"(?:stole|steals|stealing|nick(?:ed|ing|s)|pinch(?:ed|ing)|shoplift\w*|embezzl\w*|thieving)"
+        r"(?!\s+(?:the|a)\s+show)(?!\s+(?:my|our|everyone'?s|the\s+audience'?s)\s+hearts?)",
+        "theft",
+    ),
+    (
+        r"thie(?:f|ves)|benefit\s+cheats?|fraudsters?|crooks?|con\s*(?:man|woman|artist)|scammers?",
+        "dishonesty",
+    ),
+    (
+        r"(?:took|taking|takes|taken|helping\s+(?:him|her|them)sel(?:f|ves)\s+to|helped\s+(?:him|her|them)sel(?:f|ves)\s+to|"
+        r"skim\w*|siphon\w*|syphon\w*|pocket\w*)\s+(?:\w+\s+){0,3}?(?:from|out\s+of)\s+(?:the\s+)?(?:\w+\s+)?"
+        r"(?:fund|funds|pta|charity|school|donations?|tills?|accounts?|budget|collection|kitty|trip\s+money|parents)",
+        "theft",
+    ),
+    (
+        r"pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds)|fiddl(?:ed|ing|es)\s+(?:the\s+)?(?:\w+\s+)?(?:books|accounts|"
+        r"money|figures|expenses|results|register)|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
+        r"|defraud\w*|fraudulent|embezzlement|brib(?:ed|es|ing|ery)|(?:took|taking|takes|accepted|accepting|offered|paid|pays)\s+"
+        r"(?:a\s+)?bribes?|launder\w*|forg(?:ed|ing|ery)|falsif\w*",
+        "fraud",
+    ),
+    (
+        r"(?:li(?:ed|es)|lying)(?!\s+(?:in|with|ahead|on|down|around|there|under|flat|awake|about\s+in))"
+        r"|liars?|cover(?:ed|ing|s)?\s+(?:it|this|that|everything|things|the\s+\w+)?\s*up|cover-?ups?|hush(?:ed|ing)\s+(?:it\s+)?up"
+        r"|swept\s+(?:it|this|that)\s+under|made\s+(?:it|that|the\s+\w+)\s+up|fabricat\w*|doctored",
+        "dishonesty",
+    ),
+    (
+        r"(?:drunk|pissed|hammered|intoxicated|hungover|high|stoned|off\s+(?:his|her|their)\s+face)\s+(?:at|in|on|during|while|"
+        r"when|for)\s+(?:work|school|the\s+job|duty|pick-?\s?up|drop-?\s?off|the\s+\w+)|(?:drinks?|drinking|drank)\s+"
+        r"(?:at|in|on|during)\s+(?:work|school|the\s+job|the\s+trip)|smells?\s+of\s+(?:alcohol|booze|drink|weed)"
+        r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|alcoholic|druggie|junkie|(?:drug\s+)?dealer",
+        "substance misuse at work",
+    ),
+    (
+        r"(?:hit|hits|hitting|smack(?:ed|s|ing)?|slap(?:ped|s|ping)?|punch(?:ed|es|ing)?|kick(?:ed|s|ing)?|grab(?:bed|s|bing)?|"
+        r"shov(?:ed|es|ing)|shook|shak(?:es|ing)|hurt|hurts|hurting|assault(?:ed|s|ing)?|abus(?:ed|es|ing)|bull(?:y|ies|ied|ying)|"
+        r"manhandl\w*|drag(?:ged|s|ging)|threw|throws?|screams?\s+at|scream(?:ed|ing)\s+at|swore\s+at|swears\s+at|"
+        r"humiliat\w*|locked)\s+"
+        + _CHILD_OBJECT
+        + r"|push(?:ed|es|ing)\s+"
+        + _CHILD_OBJECT
+        + r"\s+(?:over|into|against|down|out)",
+        "harm to a child",
+    ),
+    (
+        r"affair\s+with|sleeping\s+with|shagging|having\s+it\s+off|inappropriate\s+(?:relationship|messages|photos|touching|"
+        r"with)|touch(?:ed|es|ing)\s+(?:up\s+)?"
+        + _CHILD_OBJECT
+        + r"|groom(?:ed|s|ing)|paedo\w*|pedo\w*|nonces?|perverts?|"
+        r"pervs?|predators?|watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|flash(?:ed|ing)|"
+        r"expos(?:ed|es|ing)\s+(?:him|her)self|sex\s+offenders?|on\s+the\s+(?:sex\s+offenders?\s+)?register",
+        "sexual misconduct",
+    ),
+    (
+        r"(?:was|got|been|being|is|has\s+been)\s+(?:suspended|sacked|fired|arrested|charged|convicted|struck\s+off|cautioned|"
+        r"done\s+for)|caught\s+(?:\w+ing|with|on\s+camera|red-?handed)|racist\s+(?:to|towards|abuse|comments|remarks)|"
+        r"(?:is|was|'s)\s+(?:a\s+)?racist|discriminat\w*\s+against|fak(?:ed|es|ing)\s+(?:the\s+)?(?:results|grades|sats|"
+        r"registers?|attendance|data)|cheat(?:ed|ing|s)\s+(?:on|in|at)\s+(?:the\s+)?(?:sats|exams?|ofsted|inspection|tests?)|"
+        r"lost\s+(?:my|a|the|our)\s+(?:\w+\s+)?(?:son|daughter|child|kid|pupil|boy|girl)(?!'s|s\b)|"
+        r"left\s+(?:my|a|the|our)\s+(?:\w+\s+)?(?:child|son|daughter|kid|pupil|boy|girl)\s+(?:alone|behind|unattended|outside)|"
+        r"neglect(?:ed|s|ing)\s+|ignor(?:ed|es|ing)\s+(?:a\s+|the\s+|my\s+|our\s+)?(?:safeguarding|bullying|abuse|disclosure|"
+        r"concerns?|allegations?)|(?:is|are|was|were)\s+(?:a\s+)?(?:corrupt|criminals?|bent)|"
+        r"knew\s+(?:about\s+)?(?:\w+\s+){0,4}?(?:and|but)\s+(?:did|said)\s+nothing|did\s+nothing\s+(?:about|to\s+stop)\s+"
+        r"(?:the\s+|this\s+|that\s+|my\s+\w+'s\s+)?(?:abuse|bullying|assault|attack|harassment)",
+        "misconduct",
+    ),
+)
+_PREDICATE = re.compile(
+    "|".join(f"(?P<p{i}>(?<![a-z]){pattern}(?![a-z]))" for i, (pattern, _) in enumerate(_PREDICATES))
+)
+
+# Who the claim is about. Order matters only for naming the target; the nearest mention before the claim wins.
+_TARGETS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?:the|your|our|this|their)\s+(?:new\s+|acting\s+|executive\s+)?(?:head\s?(?:teacher|master|mistress)|head|"
+        r"principal|head\s+of\s+school)(?!\s+of\s+(?!school))(?!\s*(?:lice|teacher's\s+office))",
+        "headteacher",
+    ),
+    (
+        r"(?:the|a|her|his|my\s+\w+'?s?|their|our|your|one\s+of\s+the|that|this)\s+(?:(?:new|old|year\s*\d+|class|form|pe|"
+        r"music|supply|reception|nursery|maths|english|science|art)\s+)?(?:teachers?|deputy(?:\s+head(?:teacher)?)?|"
+        r"caretakers?|ta|tas|teaching\s+assistants?|receptionists?|office\s+(?:manager|staff|lady|ladies)|secretary|senco|"
+        r"dsl|staff(?:\s+members?)?|member\s+of\s+staff|dinner\s+lad(?:y|ies)|lunchtime\s+(?:supervisors?|staff)|cook|chef|"
+        r"coach|business\s+manager|bursar|governors?|chair\s+of\s+governors|site\s+manager|head\s+of\s+year|"
+        r"minibus\s+driver|lollipop\s+(?:lady|man)|nurse)",
+        "staff",
+    ),
+    (r"(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+", "staff"),
+    (
+        r"(?:the|this|that|your|our)\s+(?:school|academy|trust|office|governors|governing\s+body|management|slt|"
+        r"senior\s+leadership(?:\s+team)?|leadership\s+team)|(?:the\s+)?slt|staff\s+here|teachers\s+here",
+        "school",
+    ),
+    (
+        r"(?:[a-z]+'s|his|her|their|that\s+\w+'s)\s+(?:mum|mam|mother|dad|father|step-?dad|step-?mum|nan|gran|uncle|aunt|"
+        r"auntie|brother|sister|parents?|family|boyfriend|girlfriend|husband|wife|partner|carer)",
+        "other",
+    ),
+)
+_TARGET = re.compile(
+    "|".join(f"(?P<t{i}>(?<![a-z]){pattern}(?![a-z]))" for i, (pattern, _) in enumerate(_TARGETS))
+)
+# "Ryan Jones is a thief": two capitalised words as the subject name someone even without a title.
+_PROPER_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)+(?:'s)?(?![A-Za-z])")
+_NOT_NAMES = frozenset(
+    "the this that my our your his her their i we you they he she it a an and but so if when everyone "
+    "someone nobody anyone apparently honestly seriously just also well yes no please thank thanks dear "
+    "hi hello "
+    "monday tuesday wednesday thursday friday saturday sunday year reception class school".split()
+)
+# Unidentified children ("a boy in year 5") are neither defamed nor identifiable; their behaviour is a
+# behaviour or safeguarding matter, so an anonymous child as the nearest subject cancels the allegation.
+_ANONYMOUS_CHILD = re.compile(
+    r"(?<![a-z])(?:a|some|one|two|three|the\s+other|other|older|another)\s+(?:\w+\s+)?(?:boys?|girls?|kids?|children|"
+    r"pupils?|lads?|child|student)(?![a-z])"
+)
+_QUESTION_OPENER = re.compile(
+    r"^(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|why|how|who|what|when|where|which)\b"
+    r"|is\s+it\s+true|did\s+you\s+know|does\s+anyone\s+know|anyone\s+know|can\s+(?:someone|anyone)|"
+    r"is\s+there\s+any\s+truth"
+)
+_NEGATED = re.compile(
+    r"(?:\bnot|\bnever|n't|\bno\s+one|\bnobody|\bwould\s+never|\bwouldn't|\bif)\s+(?:\w+\s+){0,2}$"
+)
+_RELAYED = re.compile(
+    r"(?<![a-z])(?:(?:keeps?|kept)\s+)?(?:telling|tells)\s+(?:everyone|everybody|people|anyone|the\s+\w+)|"
+    r"(?<![a-z])(?:claim(?:s|ing|ed)|accus(?:es|ing|ed)|alleg(?:es|ing|ed))(?![a-z])"
+)
+_PRONOUN_SUBJECT = re.compile(r"(?<![a-z])(?:he|she|they)(?:'s|\s)")
+_DESCRIPTIONS = {f"p{i}": text for i, (_, text) in enumerate(_PREDICATES)}
+_TARGET_KINDS = {f"t{i}": kind for i, (_, kind) in enumerate(_TARGETS)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    start: int
+    end: int
+    kind: str
+
+
+class AllegationClassifier:
+    """ALLEGATION: a claim of crime, dishonesty, abuse or misconduct stated as fact about someone identifiable
+    (a titled or named person, "the head", "her teacher", a family member) or about the school.
+
+    Questions ("is it true that…?"), negations and plain opinions ("the head is rubbish") are not allegations.
+    ``("target", ...)`` is headteacher, staff, school, pupil or other; with a staff list, "Mr X" resolves to
+    the headteacher when X is the head, which routes the case to the chair of governors.
+    """
+
+    name: ClassVar[str] = "allegation_rules"
+    version: ClassVar[str] = "allegation_rules-1.0"
+
+    def __init__(self, staff: StaffList | None = None, school_names: Iterable[str] = ()) -> None:
+        self._staff = StaffNameClassifier(staff) if staff is not None else None
+        self._school_names = tuple(n for n in school_names if n.strip())
+        self._school: re.Pattern[str] | None = None
+
+    def load(self) -> None:
+        if self._staff is not None:
+            self._staff.load()
+        names = sorted({n.strip().lower() for n in self._school_names}, key=len, reverse=True)
+        self._school = (
+            re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])")
+            if names
+            else None
+        )
+
+    def classify(self, text: str) -> list[Finding]:
+        if self._school is None and self._school_names:
+            self.load()
+        norm = normalise(text)
+        body = norm.text
+        lowered = body.lower()
+        targets = self._targets(norm, lowered)
+        findings: list[Finding] = []
+        previous_target: _Target | None = None
+
+        for s_start, s_end in sentences(lowered):
+            sentence = lowered[s_start:s_end]
+            in_sentence = [t for t in targets if s_start <= t.start < s_end]
+            is_question = sentence.rstrip().endswith("?") and (
+                _QUESTION_OPENER.search(sentence.lstrip()) is not None
+            )
+            for match in _PREDICATE.finditer(lowered, s_start, s_end):
+                if is_question or _NEGATED.search(lowered[max(s_start, match.start() - 30) : match.start()]):
+                    continue
+                kind = _DESCRIPTIONS[match.lastgroup or "p0"]
+                before = [t for t in in_sentence if t.start < match.start()]
+                target = before[-1] if before else None
+                # "…is a thief" needs a subject; "he stole" borrows the last subject named earlier.
+                score = 0.8
+                if target is None:
+                    if previous_target is None or not _PRONOUN_SUBJECT.search(
+                        lowered[s_start : match.start()]
+                    ):
+                        continue
+                    target, score = previous_target, 0.7
+                anonymous = _ANONYMOUS_CHILD.search(lowered, target.end, match.start())
+                if anonymous is not None:
+                    continue
+                if (
+                    kind == "harm to a child"
+                    and target.kind == "other"
+                    and not _is_adult(lowered[target.start : target.end])
+                ):
+                    # Child-on-child harm is bullying: the safeguarding detector's job, not a defamation risk.
+                    continue
+                if _RELAYED.search(lowered, s_start, match.start()):
+                    # "Her mum keeps telling everyone the school is racist": someone else's claim, relayed
+                    # (often to dispute it). Kept as weak evidence below the default threshold.
+                    score = 0.45
+                span_start = target.start if target.start >= s_start else match.start()
+                o_start, o_end = norm.span(span_start, match.end())
+                findings.append(
+                    Finding(
+                        label=Label.ALLEGATION,
+                        score=score,
+                        start=o_start,
+                        end=o_end,
+                        explanation=f"states {kind} as fact about {_TARGET_WORDS[target.kind]}",
+                        detector_version=self.version,
+                        attributes=(("target", target.kind), ("kind", kind.replace(" ", "_"))),
+                    )
+                )
+            if in_sentence:
+                previous_target = in_sentence[-1]
+        return _merge(findings)
+
+    def _targets(self, norm: NormalisedText, lowered: str) -> list[_Target]:
+        body = norm.text
+        found: list[_Target] = []
+        for match in _TARGET.finditer(lowered):
+            found.append(_Target(match.start(), match.end(), _TARGET_KINDS[match.lastgroup or "t0"]))
+        if self._school is not None:
+            found.extend(_Target(m.start(), m.end(), "school") for m in self._school.finditer(lowered))
+        if self._staff is not None:
+            for ref in self._staff.references_in(norm):
+                found.append(
+                    _Target(ref.start, ref.end, "headteacher" if ref.role == "headteacher" else "staff")
+                )
+        for match in _PROPER_NAME.finditer(body):
+            first = match.group().split()[0].lower().strip("'")
+            if first in _NOT_NAMES:
+                continue
+            found.append(_Target(match.start(), match.end(), "other"))
+        # A staff-list match outranks a generic "Mr X" at the same place.
+        found.sort(key=lambda t: (t.start, _RANK[t.kind]))
+        unique: list[_Target] = []
+        for target in found:
+            if unique and unique[-1].start <= target.start < unique[-1].end:
+                continue
+            unique.append(target)
+        return unique
+
+
+_RANK = {"headteacher": 0, "staff": 1, "school": 2, "pupil": 3, "other": 4}
+_TARGET_WORDS = {
+    "headteacher": "the headteacher",
+    "staff": "a member of staff",
+    "school": "the school",
+    "pupil": "a pupil",
+    "other": "an identifiable person",
+}
+_ADULT = re.compile(
+    r"(?:mum|mam|mother|dad|father|step-?dad|step-?mum|nan|gran|uncle|aunt|auntie|boyfriend|"
+    r"girlfriend|husband|wife|partner|carer|parents?)$"
+)
+
+
+def _is_adult(target_text: str) -> bool:
+    return _ADULT.search(target_text) is not None
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """Several wrongdoing words in one claim ("is a pervert, he watches…") make one finding per span start."""
+    merged: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.start or 0, -(f.end or 0))):
+        if merged and merged[-1].start == finding.start:
+            continue
+        merged.append(finding)
+    return merged

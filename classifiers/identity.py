@@ -1,0 +1,1035 @@
+"""Who a comment identifies: pupils on the roster, staff on the staff list, and personal contact details."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import ClassVar
+
+import phonenumbers
+from rapidfuzz.distance import OSA
+
+from classifiers.base import Finding, Label
+from classifiers.text import COMMON_WORD_NAMES, NormalisedText, fold, normalise
+
+
+class RosterError(ValueError):
+    """A roster or staff CSV that cannot be used. The message names the file and line, never a person."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Loading rosters and staff lists
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Pupil:
+    """One roster row. ``repr`` hides the name: rosters must never reach logs or tracebacks."""
+
+    forename: str
+    surname: str
+    preferred: str | None
+    year: str | None
+    reg_group: str | None
+    has_name_consent: bool
+    has_photo_consent: bool
+
+    def __repr__(self) -> str:
+        return f"Pupil(<redacted>, year={self.year!r})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Roster:
+    """The pupils of one school, held in memory only."""
+
+    pupils: tuple[Pupil, ...]
+
+    def __len__(self) -> int:
+        return len(self.pupils)
+
+    def __iter__(self) -> Iterator[Pupil]:
+        return iter(self.pupils)
+
+    def __repr__(self) -> str:
+        return f"Roster({len(self.pupils)} pupils)"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class StaffMember:
+    """One staff-list row; ``role`` is the normalised role used for routing (see :func:`role_from_text`)."""
+
+    title: str
+    first_name: str
+    last_name: str
+    role: str
+
+    def __repr__(self) -> str:
+        return f"StaffMember(<redacted>, role={self.role!r})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class StaffList:
+    """The staff of one school, held in memory only."""
+
+    members: tuple[StaffMember, ...]
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __iter__(self) -> Iterator[StaffMember]:
+        return iter(self.members)
+
+    def __repr__(self) -> str:
+        return f"StaffList({len(self.members)} staff)"
+
+
+# Header spellings seen in real MIS exports (dev layout, SIMS, Arbor, Bromcom), compared after folding case
+# and spacing. The first entry of each tuple is the field name used below.
+_ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "forename": (
+        "legal forename",
+        "forename",
+        "first name",
+        "firstname",
+        "legal first name",
+        "given name",
+        "forenames",
+    ),
+    "surname": ("legal surname", "surname", "last name", "lastname", "family name", "legal last name"),
+    "preferred": ("preferred forename", "preferred first name", "preferred name", "known as", "chosen name"),
+    "year": ("year", "year group", "nc year", "national curriculum year", "yeargroup"),
+    "reg_group": (
+        "reg group",
+        "registration form",
+        "tutor group",
+        "reg form",
+        "registration group",
+        "form",
+        "form group",
+        "class",
+        "tutor",
+    ),
+    "name_consent": (
+        "name consent",
+        "consent name",
+        "name consent given",
+        "consent to name",
+        "name permission",
+    ),
+    "photo_consent": (
+        "photo consent",
+        "image consent",
+        "photograph consent",
+        "photo permission",
+        "consent photo",
+    ),
+}
+_STAFF_COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "salutation"),
+    "first_name": ("first name", "forename", "firstname", "given name", "legal forename"),
+    "last_name": ("last name", "surname", "lastname", "family name", "legal surname"),
+    "role": ("role", "job title", "position", "post"),
+}
+_TRUTHY = frozenset(
+    {"yes", "y", "true", "1", "x", "consent", "consented", "given", "granted", "agreed", "ok"}
+)
+
+
+def load_roster(path: Path | str) -> Roster:
+    """Read a pupil roster CSV (dev, SIMS, Arbor or Bromcom-style headers; UTF-8 with or without BOM).
+
+    A missing consent column means no consent. Raises :class:`RosterError` naming the file and line.
+    """
+    rows = _read_csv(Path(path), _ROSTER_COLUMNS, required=("forename", "surname"))
+    pupils = []
+    for fields in rows:
+        pupils.append(
+            Pupil(
+                forename=fields["forename"],
+                surname=fields["surname"],
+                preferred=fields.get("preferred") or None,
+                year=_year(fields.get("year", "")),
+                reg_group=fields.get("reg_group") or None,
+                has_name_consent=fields.get("name_consent", "").strip().lower() in _TRUTHY,
+                has_photo_consent=fields.get("photo_consent", "").strip().lower() in _TRUTHY,
+            )
+        )
+    return Roster(tuple(pupils))
+
+
+def load_staff(path: Path | str) -> StaffList:
+    """Read a staff CSV (``Title, First Name, Last Name, Role``). Raises :class:`RosterError`."""
+    rows = _read_csv(Path(path), _STAFF_COLUMNS, required=("first_name", "last_name"))
+    return StaffList(
+        tuple(
+            StaffMember(
+                title=fields.get("title", ""),
+                first_name=fields["first_name"],
+                last_name=fields["last_name"],
+                role=role_from_text(fields.get("role", "")),
+            )
+            for fields in rows
+        )
+    )
+
+
+def role_from_text(role: str) -> str:
+    """Map a free-text job title to the roles the policy routes on.
+
+    The headteacher comes first because allegations about the head go to the chair of governors even when the
+    head is also the DSL; anyone else with safeguarding duties is ``dsl``.
+    """
+    text = role.lower()
+    for pattern, normalised in _ROLE_PATTERNS:
+        if pattern.search(text):
+            return normalised
+    return "staff"
+
+
+# First match wins, so the order encodes precedence (see role_from_text).
+_ROLE_PATTERNS = tuple(
+    (re.compile(pattern), role)
+    for pattern, role in (
+        (
+            r"(?<!deputy )(?<!assistant )(?<!associate )\bhead\s?(?:teacher|master|mistress)\b|\bprincipal\b"
+            r"|\bexecutive head\b|^head$|\bhead of school\b",
+            "headteacher",
+        ),
+        (r"\bdsl\b|safeguarding|designated", "dsl"),
+        (r"\bdeputy\b|\bassistant head", "deputy_headteacher"),
+        (r"\bsenco\b|\bsendco\b|special educational", "senco"),
+        (r"teaching assistant|\bta\b|\bhlta\b|learning support", "teaching_assistant"),
+        (r"teacher", "teacher"),
+        (r"caretaker|site|premises|cleaner", "site_staff"),
+        (r"office|admin|business|bursar|receptionist|clerk|secretary", "office"),
+        (r"governor", "governor"),
+    )
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_YEAR_NUMBER = re.compile(r"(?:year|yr|y|nc\s*year)?\s*(\d{1,2})")
+
+
+def _header_key(cell: str) -> str:
+    return " ".join(_NON_ALNUM.sub(" ", cell.replace("\ufeff", "").lower()).split())
+
+
+def _read_csv(
+    path: Path, columns: Mapping[str, Sequence[str]], *, required: Sequence[str]
+) -> list[dict[str, str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RosterError(f"{path}: line {line}: not valid UTF-8 (export the file as 'CSV UTF-8')") from None
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        while header is not None and not any(cell.strip() for cell in header):
+            header = next(reader, None)
+        if header is None:
+            raise RosterError(f"{path}: line 1: the file is empty, expected a header row")
+        header_line = reader.line_num
+        keys = [_header_key(cell) for cell in header]
+        index: dict[str, int] = {}
+        for name, spellings in columns.items():
+            for spelling in spellings:
+                if spelling in keys and name not in index:
+                    index[name] = keys.index(spelling)
+        missing = [columns[name][0] for name in required if name not in index]
+        if missing:
+            raise RosterError(f"{path}: line {header_line}: missing required column(s): {', '.join(missing)}")
+
+        rows: list[dict[str, str]] = []
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            # Spreadsheet exports often pad rows with empty trailing cells; anything else is a broken row.
+            if len(row) != len(header) and not (
+                len(row) > len(header) and not any(c.strip() for c in row[len(header) :])
+            ):
+                raise RosterError(f"{path}: line {line}: expected {len(header)} columns, found {len(row)}")
+            fields = {name: row[i].strip() for name, i in index.items()}
+            for name in required:
+                if not fields[name]:
+                    raise RosterError(f"{path}: line {line}: empty {columns[name][0]}")
+            rows.append(fields)
+    except csv.Error as exc:
+        # csv's own messages describe the syntax ("line contains NUL"), never the cell contents.
+        raise RosterError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
+    return rows
+
+
+def _year(raw: str) -> str | None:
+    text = raw.strip()
+    if not text:
+        return None
+    lowered = text.lower()
+    if lowered in ("r", "rec", "reception", "yr r", "year r", "fs2", "f2"):
+        return "Reception"
+    if lowered in ("n", "nur", "nursery", "fs1", "f1"):
+        return "Nursery"
+    match = _YEAR_NUMBER.fullmatch(lowered)
+    if match:
+        return f"Year {int(match.group(1))}"
+    return text
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Name matching shared by pupils and staff
+# ----------------------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str  # folded, lower case
+    start: int  # into the normalised text
+    end: int
+    is_capitalised: bool
+
+
+def _tokenise(norm: NormalisedText) -> list[_Token]:
+    return [
+        _Token(m.group().lower(), m.start(), m.end(), m.group()[:1].isupper())
+        for m in _TOKEN.finditer(norm.text)
+    ]
+
+
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """ "Lily-Mae" → ("lily", "mae"); "O'Neill" → ("o", "neill"); accents folded."""
+    return tuple(_TOKEN.findall(fold(name)))
+
+
+class _FuzzyIndex:
+    """One-edit lookup (substitution, insertion, deletion, transposition) for name tokens of six or more
+    letters. Single-deletion keys, as in SymSpell, make each lookup linear in the token's length instead of
+    the roster's size; rapidfuzz's OSA distance confirms each candidate."""
+
+    MIN_LENGTH = 6
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_key: dict[str, set[str]] = {}
+        for name in names:
+            if len(name) < self.MIN_LENGTH or name in COMMON_WORD_NAMES:
+                continue
+            for key in self._keys(name):
+                self._by_key.setdefault(key, set()).add(name)
+
+    @staticmethod
+    def _keys(word: str) -> set[str]:
+        return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    def lookup(self, token: str) -> set[str]:
+        if len(token) < self.MIN_LENGTH - 1 or token in COMMON_WORD_NAMES:
+            return set()
+        candidates: set[str] = set()
+        for key in self._keys(token):
+            candidates |= self._by_key.get(key, set())
+        return {
+            name for name in candidates if name != token and OSA.distance(token, name, score_cutoff=1) <= 1
+        }
+
+
+# Words before a capitalised name that make it a common noun or a date, not a person: "the Rose Garden",
+# "every rose", "in May", "a holly wreath".
+_DETERMINERS = frozenset(
+    "the a an every some this that these those any no each of in on by since until till during early late "
+    "mid next last its their his her your my such what which whose".split()
+)
+_PRONOUNS = frozenset("i you we they he she it someone anyone everyone there this that".split())
+_NOT_SURNAMES = frozenset(
+    "and or but the a an in on at for from to with is was are has had have will would can could should "
+    "year class reception nursery today yesterday tomorrow this that who what when where why how "
+    "mum dad nan gran miss mr mrs ms sir please thank thanks well done congratulations".split()
+)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pupils
+# ----------------------------------------------------------------------------------------------------------
+
+_CHILD_BEFORE = re.compile(
+    r"(?<![a-z'])(?:(?:my|our|his|her|their)\s+(?:little\s+|eldest\s+|oldest\s+|youngest\s+|middle\s+|twin\s+|baby\s+|step\s*)?"
+    r"(?:sons?|daughters?|boys?|girls?|child|children|kids?|grandson|granddaughter|grandchild|nephew|niece|"
+    r"little\s+one|lad|lass|brother|sister|twins?)|little|our|well\s+done(?:\s+to)?|congratulations(?:\s+to)?|"
+    r"congrats(?:\s+to)?|happy\s+birthday(?:\s+to)?|(?:so\s+)?proud\s+of|go|shout\s*-?\s*out\s+to|"
+    r"star\s+of\s+the\s+week|pupils?|classmates?|class|year\s*\d{1,2}|reception|nursery)[\s,:!-]+$"
+)
+# The same context a few words further back ("my son and his friend Zainab"), for names that are not words.
+_CHILD_BEFORE_NEAR = re.compile(_CHILD_BEFORE.pattern[:-1] + r"(?:[a-z']+[\s,]+){0,3}$")
+_YEAR_AFTER = re.compile(r"^,?\s*\(?(?:in|from|of)?\s*(?:year|yr|y)\s*(\d{1,2})")
+_CLASS_LEAD = {
+    reach: re.compile(rf"^,?\s*(?:[a-z']+\s+){{0,{reach}}}\(?(?:(?:in|from|of)\s+)?(?:class\s+|form\s+)?")
+    for reach in (0, 3)
+}
+_POSSESSIVE_TAIL = re.compile(r"'s?$")
+_NOT_PHONE_CHARS = re.compile(r"[^\d+]")
+_CHILD_AFTER_POSSESSIVE = re.compile(
+    r"^'?s\s+(?:mum|mam|mummy|mom|dad|daddy|nan|nana|nanny|gran|granny|grandma|grandad|grandpa|brother|"
+    r"sister|parents?|family|auntie|aunt|uncle|carer|teacher|class|classmates?|friends?|birthday|party|"
+    r"reading|school|coat|bag|book|homework)"
+)
+_CHILD_AFTER = re.compile(
+    r"^,?\s*(?:\(?(?:in|from|of)\s+(?:year|yr|y)\s*\d{1,2}\)?|\(?(?:year|yr|y)\s*\d{1,2}\)?(?![a-z0-9])|"
+    r"(?:in|from|of)\s+(?:reception|nursery)|(?:aged?|age)\s+\d|"
+    r"(?:is|was)\s+in\s+(?:my|our|the\s+same)\s+(?:son|daughter|child|kid)|"
+    r"(?:and|&)\s+(?:my|our|his|her)\s+(?:son|daughter|little|brother|sister|child|kid))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _NameEntry:
+    tokens: tuple[str, ...]
+    pupils: tuple[Pupil, ...]
+
+
+class PupilNameClassifier:
+    """PUPIL_IDENTIFIED when a comment names a child on the school roster.
+
+    Full names (legal or preferred forename + surname) match anywhere; one-edit misspellings of names of six
+    letters or more match as ``fuzzy``; "Amber K 5R" style first name + surname initial matches as
+    ``initial_class``; a first name alone needs child context ("my daughter", "in 4B", "well done").
+    First names that are also words ("Rose", "Max", "May") need that context right next to them.
+    """
+
+    name: ClassVar[str] = "pupil_names"
+    version: ClassVar[str] = "pupil_names-1.0"
+
+    def __init__(self, roster: Roster) -> None:
+        self._roster = roster
+        self._full: dict[str, list[_NameEntry]] = {}
+        self._first: dict[str, list[Pupil]] = {}
+        self._fuzzy = _FuzzyIndex(())
+        self._class_codes: re.Pattern[str] | None = None
+        self._loaded = False
+
+    def __repr__(self) -> str:
+        return f"PupilNameClassifier({self._roster!r})"
+
+    def load(self) -> None:
+        full: dict[tuple[str, ...], list[Pupil]] = {}
+        first: dict[str, list[Pupil]] = {}
+        name_tokens: set[str] = set()
+        for pupil in self._roster:
+            surname = _name_tokens(pupil.surname)
+            joined_surname = ("".join(surname),) if len(surname) > 1 else surname
+            for forename in {pupil.forename, pupil.preferred or pupil.forename}:
+                given = _name_tokens(forename)
+                if not given or not surname:
+                    continue
+                joined_given = ("".join(given),) if len(given) > 1 else given
+                for g in {given, joined_given}:
+                    for s in {surname, joined_surname}:
+                        full.setdefault(g + s, []).append(pupil)
+                    first.setdefault(" ".join(g), []).append(pupil)
+                # "Lily" alone for "Lily-Mae": parents shorten double-barrelled first names.
+                first.setdefault(given[0], []).append(pupil)
+                name_tokens.update(given + surname)
+        self._full = {}
+        for tokens, pupils in full.items():
+            self._full.setdefault(tokens[0], []).append(_NameEntry(tokens, tuple(dict.fromkeys(pupils))))
+        for entries in self._full.values():
+            entries.sort(key=lambda e: -len(e.tokens))
+        self._first = {key: list(dict.fromkeys(p)) for key, p in first.items()}
+        self._fuzzy = _FuzzyIndex(name_tokens)
+        codes = sorted({fold(p.reg_group) for p in self._roster if p.reg_group}, key=len, reverse=True)
+        self._class_codes = (
+            re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![a-z0-9])")
+            if codes
+            else None
+        )
+        self._loaded = True
+
+    def classify(self, text: str) -> list[Finding]:
+        if not self._loaded:
+            self.load()
+        norm = normalise(text)
+        lowered = norm.text.lower()
+        tokens = _tokenise(norm)
+        has_case = any(c.isupper() for c in norm.text) and any(c.islower() for c in norm.text)
+        matches: list[tuple[int, int, str, float, tuple[Pupil, ...]]] = []
+        taken: set[int] = set()
+
+        for i, token in enumerate(tokens):
+            if i in taken:
+                continue
+            hit = self._match_full(tokens, i)
+            if hit is not None:
+                end_index, pupils, is_fuzzy = hit
+                matches.append(
+                    (
+                        token.start,
+                        tokens[end_index].end,
+                        "fuzzy" if is_fuzzy else "full_name",
+                        0.85 if is_fuzzy else 0.95,
+                        pupils,
+                    )
+                )
+                taken.update(range(i, end_index + 1))
+
+        for i, token in enumerate(tokens):
+            if i in taken:
+                continue
+            first_hit = self._match_first(tokens, i)
+            if first_hit is None:
+                continue
+            end_index, pupils, is_fuzzy = first_hit
+            span_end = tokens[end_index].end
+            initial = self._initial(tokens, end_index, norm.text, pupils, lowered)
+            if initial is not None:
+                initial_end, narrowed, score = initial
+                matches.append((token.start, initial_end, "initial_class", score, narrowed))
+                taken.update(range(i, end_index + 2))
+                continue
+            context = self._child_context(tokens, i, end_index, lowered, has_case, pupils, is_fuzzy)
+            if context is None:
+                continue
+            narrowed, score = context
+            matches.append(
+                (
+                    token.start,
+                    span_end,
+                    "fuzzy" if is_fuzzy else "first_name_context",
+                    score - (0.1 if is_fuzzy else 0.0),
+                    narrowed,
+                )
+            )
+            taken.update(range(i, end_index + 1))
+
+        findings = []
+        for start, end, kind, score, pupils in sorted(matches, key=lambda m: m[0]):
+            o_start, o_end = norm.span(start, end)
+            findings.append(self._finding(o_start, o_end, kind, score, pupils))
+        return findings
+
+    def _match_full(self, tokens: list[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
+        first_forms = {tokens[i].text: False} | {name: True for name in self._fuzzy.lookup(tokens[i].text)}
+        for form, first_fuzzy in first_forms.items():
+            for entry in self._full.get(form, ()):
+                n = len(entry.tokens)
+                if i + n > len(tokens):
+                    continue
+                is_fuzzy = first_fuzzy
+                for k in range(1, n):
+                    candidate = tokens[i + k]
+                    # A possessive "s" ("Hartley's") is its own token; a trailing "s" ("Hartleys mum") is not.
+                    if candidate.text == entry.tokens[k] or (
+                        k == n - 1 and candidate.text == entry.tokens[k] + "s"
+                    ):
+                        continue
+                    if entry.tokens[k] in self._fuzzy.lookup(candidate.text):
+                        is_fuzzy = True
+                        continue
+                    break
+                else:
+                    if tokens[i + n - 1].start - tokens[i].end > 40:
+                        continue
+                    return i + n - 1, entry.pupils, is_fuzzy
+        return None
+
+    def _match_first(self, tokens: list[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
+        # Two-token first names ("Lily Mae") before one-token ones.
+        if i + 1 < len(tokens):
+            pair = f"{tokens[i].text} {tokens[i + 1].text}"
+            if pair in self._first:
+                return i + 1, tuple(self._first[pair]), False
+        word = tokens[i].text
+        if word in self._first:
+            return i, tuple(self._first[word]), False
+        if word.endswith("s") and word[:-1] in self._first and len(word) > 3:
+            return i, tuple(self._first[word[:-1]]), False  # "Jacks mum": possessive without the apostrophe
+        fuzzy = [p for name in self._fuzzy.lookup(word) for p in self._first.get(name, ())]
+        if fuzzy:
+            return i, tuple(dict.fromkeys(fuzzy)), True
+        return None
+
+    def _initial(
+        self, tokens: list[_Token], end_index: int, text: str, pupils: tuple[Pupil, ...], lowered: str
+    ) -> tuple[int, tuple[Pupil, ...], float] | None:
+        """ "Amber K 5R", "Poppy W got a sticker": first name, then the capital initial of the surname."""
+        if end_index + 1 >= len(tokens):
+            return None
+        nxt = tokens[end_index + 1]
+        raw = text[nxt.start : nxt.end]
+        if len(raw) != 1 or not raw.isupper() or nxt.start - tokens[end_index].end > 2:
+            return None
+        narrowed = tuple(p for p in pupils if _initial_of(p.surname) == nxt.text)
+        if not narrowed:
+            return None
+        end = nxt.end + (1 if nxt.end < len(text) and text[nxt.end] == "." else 0)
+        after = lowered[end : end + 30]
+        code = self._class_codes.match(after.lstrip(" ,(")) if self._class_codes else None
+        in_class = code is not None and any(
+            p.reg_group and fold(p.reg_group) == code.group() for p in narrowed
+        )
+        if in_class and code is not None:
+            return end + (len(after) - len(after.lstrip(" ,("))) + code.end(), narrowed, 0.9
+        # "I" and "A" are words in their own right ("May I ask", "Will A level...") unless a class follows.
+        if raw in ("I", "A"):
+            return None
+        return end, narrowed, 0.8
+
+    def _child_context(
+        self,
+        tokens: list[_Token],
+        i: int,
+        end_index: int,
+        lowered: str,
+        has_case: bool,
+        pupils: tuple[Pupil, ...],
+        is_fuzzy: bool = False,
+    ) -> tuple[tuple[Pupil, ...], float] | None:
+        token = tokens[i]
+        # A one-letter slip on a first name alone is only trusted when it is written like a name.
+        if is_fuzzy and has_case and not token.is_capitalised:
+            return None
+        word = " ".join(t.text for t in tokens[i : end_index + 1])
+        is_word = word in COMMON_WORD_NAMES or tokens[i].text in COMMON_WORD_NAMES
+        if is_word:
+            if has_case and not token.is_capitalised:
+                return None
+            previous = tokens[i - 1].text if i > 0 else ""
+            if previous in _DETERMINERS or previous.isdigit():
+                return None
+            following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
+            # "May I…", "Will you…": the name is a modal verb starting a question.
+            if following in _PRONOUNS or following.isdigit():
+                return None
+            if previous in _PRONOUNS:
+                return None
+        # "Harry Kane", "Bart Simpson": a first name followed by another capitalised surname is someone else.
+        if end_index + 1 < len(tokens) and has_case and token.is_capitalised:
+            nxt = tokens[end_index + 1]
+            gap = lowered[tokens[end_index].end : nxt.start]
+            if (
+                nxt.is_capitalised
+                and gap == " "
+                and nxt.text not in _NOT_SURNAMES
+                and not self._is_class_code(nxt.text)
+            ):
+                return None
+
+        start, end = token.start, tokens[end_index].end
+        # Words that are also names need the context right beside them; other names allow a few words' gap.
+        before = lowered[max(0, start - (24 if is_word else 48)) : start]
+        after = lowered[end : end + (24 if is_word else 48)]
+        reach = 0 if is_word else 3
+        before_ok = _CHILD_BEFORE.search(before) is not None
+        if not before_ok and reach:
+            before_ok = _CHILD_BEFORE_NEAR.search(before) is not None
+        # "Jacks mum": the possessive "s" is inside the token, so test the context as if it had an apostrophe.
+        is_bare_possessive = token.text.endswith("s") and token.text not in self._first
+        after_ok = bool(
+            _CHILD_AFTER_POSSESSIVE.match(("'s" if is_bare_possessive else "") + after)
+            or _CHILD_AFTER.match(after)
+        )
+        narrowed = pupils
+        code = self._class_near(after, reach)
+        if code is not None:
+            in_code = tuple(p for p in pupils if p.reg_group and fold(p.reg_group) == code)
+            if in_code:
+                narrowed, after_ok = in_code, True
+        year = _YEAR_AFTER.match(after)
+        if year:
+            in_year = tuple(p for p in pupils if p.year == f"Year {int(year.group(1))}")
+            narrowed = in_year or narrowed
+        if not (before_ok or after_ok):
+            return None
+        return narrowed, 0.7 if is_word else 0.8
+
+    def _is_class_code(self, word: str) -> bool:
+        return self._class_codes is not None and self._class_codes.fullmatch(word) is not None
+
+    def _class_near(self, after: str, reach: int) -> str | None:
+        """A roster class code just after the name: "Ava in 3A", "Sam from 3A", "Ava (5R)"."""
+        if self._class_codes is None:
+            return None
+        match = _CLASS_LEAD[reach].match(after)
+        if match is None:
+            return None
+        code = self._class_codes.match(after, match.end())
+        return code.group() if code else None
+
+    def _finding(self, start: int, end: int, kind: str, score: float, pupils: tuple[Pupil, ...]) -> Finding:
+        years = sorted({p.year or "year unknown" for p in pupils})
+        year = years[0] if len(years) == 1 else "year unknown"
+        has_consent = all(p.has_name_consent for p in pupils)
+        consent_text = "name consent" if has_consent else "no name consent"
+        how = {
+            "full_name": "full name",
+            "fuzzy": "close spelling of name",
+            "initial_class": "first name and surname initial",
+            "first_name_context": "first name with child context",
+        }[kind]
+        who = "pupil on roster" if len(pupils) == 1 else f"{len(pupils)} pupils on roster"
+        return Finding(
+            label=Label.PUPIL_IDENTIFIED,
+            score=score,
+            start=start,
+            end=end,
+            explanation=f"matches {who} by {how} ({year}, {consent_text})",
+            detector_version=self.version,
+            attributes=(
+                ("name_consent", "yes" if has_consent else "no"),
+                ("photo_consent", "yes" if all(p.has_photo_consent for p in pupils) else "no"),
+                ("year", year),
+                ("match", kind),
+            ),
+        )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Staff
+# ----------------------------------------------------------------------------------------------------------
+
+_TITLES = frozenset("mr mrs miss ms mx dr sir mister madam".split())
+_TITLE = re.compile(r"(?<![a-z])(mr|mrs|miss|ms|mx|dr|sir|mister|madam)\.?\s+([a-z][a-z'-]*)(?![a-z])")
+_STAFF_BEFORE = re.compile(
+    r"(?<![a-z])(?:teacher|miss|sir|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|"
+    r"office\s+manager|senco|dsl|coach|supervisor|dinner\s+lady|lollipop\s+lady|lollipop\s+man)[\s,:]+$"
+)
+_STAFF_AFTER = re.compile(
+    r"^,?\s+(?:(?:the|our|my\s+\w+'?s?|his|her|their|from|in|at|on)\s+)(?:[a-z0-9]+\s+){0,3}?"
+    r"(?:teacher|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|office|senco|dsl|"
+    r"staff|coach|supervisor|dinner\s+lady|head\s+of\s+\w+)(?![a-z])"
+)
+_ROLE_WORDS = {
+    "headteacher": "headteacher",
+    "dsl": "designated safeguarding lead",
+    "deputy_headteacher": "deputy headteacher",
+    "teacher": "teacher",
+    "teaching_assistant": "teaching assistant",
+    "senco": "SENCo",
+    "site_staff": "site staff",
+    "office": "office staff",
+    "governor": "governor",
+    "staff": "staff",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StaffReference:
+    """A span of text that refers to a member of staff; ``role`` is "staff" when several people fit."""
+
+    start: int
+    end: int
+    role: str
+    match: str
+    score: float
+
+
+class StaffNameClassifier:
+    """STAFF_NAMED for "Mr Hollis"-style title + surname, "Miss C", full names, a distinctive surname
+    alone, and a first name next to a staff role ("Dana the year 4 teacher"). ``("role", ...)`` says who."""
+
+    name: ClassVar[str] = "staff_names"
+    version: ClassVar[str] = "staff_names-1.0"
+
+    def __init__(self, staff: StaffList) -> None:
+        self._staff = staff
+        self._surnames: dict[str, list[StaffMember]] = {}
+        self._firsts: dict[str, list[StaffMember]] = {}
+        self._full_by_first: dict[str, list[tuple[tuple[str, ...], list[StaffMember]]]] = {}
+        self._fuzzy = _FuzzyIndex(())
+
+    def __repr__(self) -> str:
+        return f"StaffNameClassifier({self._staff!r})"
+
+    def load(self) -> None:
+        self._surnames, self._firsts = {}, {}
+        full: dict[tuple[str, ...], list[StaffMember]] = {}
+        for member in self._staff:
+            last = _name_tokens(member.last_name)
+            first = _name_tokens(member.first_name)
+            self._surnames.setdefault(" ".join(last), []).append(member)
+            self._firsts.setdefault(" ".join(first), []).append(member)
+            full.setdefault(first + last, []).append(member)
+        self._full_by_first = {}
+        for key, members in full.items():
+            self._full_by_first.setdefault(key[0], []).append((key, members))
+        self._fuzzy = _FuzzyIndex(k for k in self._surnames if " " not in k)
+
+    def references(self, text: str) -> list[StaffReference]:
+        """Every staff reference in ``text``, with spans into ``text``."""
+        norm = normalise(text)
+        return [
+            replace(ref, start=span[0], end=span[1])
+            for ref in self.references_in(norm)
+            for span in (norm.span(ref.start, ref.end),)
+        ]
+
+    def references_in(self, norm: NormalisedText) -> list[StaffReference]:
+        """Staff references with spans into the normalised text. The allegation detector uses this to tell
+        whether "Mr X" is the headteacher."""
+        if not self._surnames and self._staff.members:
+            self.load()
+        lowered = norm.text.lower()
+        tokens = _tokenise(norm)
+        has_case = any(c.isupper() for c in norm.text) and any(c.islower() for c in norm.text)
+        spans: list[tuple[int, int, list[StaffMember], str, float]] = []
+
+        for match in _TITLE.finditer(lowered):
+            word = _POSSESSIVE_TAIL.sub("", match.group(2)).strip("'-")
+            raw = norm.text[match.start(2) : match.start(2) + len(word)]
+            members: list[StaffMember] = []
+            kind = "title_surname"
+            if word in self._surnames:
+                members = self._surnames[word]
+            elif len(word) == 1 and raw.isupper():
+                members = [m for m in self._staff if _initial_of(m.last_name) == word]
+                kind = "title_initial"
+            elif word in self._firsts:
+                members, kind = self._firsts[word], "title_first_name"
+            else:
+                members = [m for name in self._fuzzy.lookup(word) for m in self._surnames[name]]
+                kind = "fuzzy"
+            if members:
+                spans.append((match.start(), match.start(2) + len(word), members, kind, 0.9))
+
+        for i, token in enumerate(tokens):
+            for key, members in self._full_by_first.get(token.text, ()):
+                n = len(key)
+                if i + n <= len(tokens) and tuple(t.text for t in tokens[i : i + n]) == key:
+                    spans.append((token.start, tokens[i + n - 1].end, members, "full_name", 0.95))
+
+            members = self._surnames.get(token.text, [])
+            if (
+                len(members) == 1
+                and token.text not in COMMON_WORD_NAMES
+                and len(token.text) > 3
+                and not (has_case and not token.is_capitalised)
+            ):
+                previous = tokens[i - 1] if i > 0 else None
+                # "John Hollis" is somebody else when the staff member's first name differs.
+                is_other_person = (
+                    previous is not None
+                    and previous.is_capitalised
+                    and previous.text not in _NOT_SURNAMES
+                    and previous.text not in self._firsts
+                    and previous.text not in _TITLES
+                )
+                if not is_other_person:
+                    spans.append((token.start, token.end, members, "surname", 0.65))
+
+            first_members = self._firsts.get(token.text, [])
+            if first_members and not (
+                token.text in COMMON_WORD_NAMES and has_case and not token.is_capitalised
+            ):
+                before = lowered[max(0, token.start - 30) : token.start]
+                after = lowered[token.end : token.end + 50]
+                if _STAFF_BEFORE.search(before) or _STAFF_AFTER.match(after):
+                    spans.append((token.start, token.end, first_members, "first_name_context", 0.7))
+
+        # Longest span wins where references overlap ("Mrs Dana Hollis" over "Hollis").
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), -s[4]))
+        references: list[StaffReference] = []
+        covered_until = -1
+        for start, end, members, kind, score in spans:
+            if start < covered_until:
+                continue
+            covered_until = end
+            roles = {m.role for m in members}
+            references.append(
+                StaffReference(start, end, roles.pop() if len(roles) == 1 else "staff", kind, score)
+            )
+        return references
+
+    def classify(self, text: str) -> list[Finding]:
+        return [
+            Finding(
+                label=Label.STAFF_NAMED,
+                score=ref.score,
+                start=ref.start,
+                end=ref.end,
+                explanation=f"names a member of staff ({_ROLE_WORDS.get(ref.role, ref.role)})",
+                detector_version=self.version,
+                attributes=(("role", ref.role), ("match", ref.match)),
+            )
+            for ref in self.references(text)
+        ]
+
+
+def _initial_of(name: str) -> str:
+    tokens = _name_tokens(name)
+    return tokens[0][0] if tokens else ""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Personal details
+# ----------------------------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}(?![\w-])"
+)
+# Royal Mail format, strict: outward code shapes A9, A99, AA9, AA99, A9A, AA9A, then digit + two letters
+# (never C, I, K, M, O or V). Lower case is accepted only with the space, to keep "m11aa"-like tokens out.
+_POSTCODE_UPPER = re.compile(
+    r"(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|"
+    r"[A-HK-Y][0-9][ABEHMNPRV-Y])"
+    r" ?[0-9][ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])"
+)
+_POSTCODE_ANY = re.compile(_POSTCODE_UPPER.pattern.replace(" ?", " "), re.IGNORECASE)
+_STREET_TYPES = (
+    r"road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|grove|gardens|gdns|crescent|cres|court|ct|"
+    r"place|pl|terrace|terr|walk|row|mews|park|view|square|sq|rise|green|parade|vale|boulevard|lea|croft|"
+    r"fold|brow|wynd|chase|villas|cottages|hill|meadow|meadows|wharf|end|gate|crest|dale|heights|side"
+)
+_STREET = re.compile(
+    r"(?<![a-z0-9])(?:(?:flat|apartment|apt|unit|no\.?)\s*\d{1,4}[a-z]?,?\s+)?\d{1,4}[a-z]?,?\s+"
+    r"((?:[a-z][a-z'-]+\s+){1,3})(?:" + _STREET_TYPES + r")(?![a-z])",
+    re.IGNORECASE,
+)
+_LIVES_ON = re.compile(
+    r"(?<![a-z])(?:lives?|living|lived|stays?|staying|moved)\s+(?:on|in|at|to|round\s+the\s+corner\s+on)\s+"
+    r"((?:[A-Z][a-z'-]+\s+){1,3})(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Grove|Gardens|Crescent|"
+    r"Court|Place|Terrace|Walk|Row|Mews|Square|Rise|Parade|Vale)(?![a-z])"
+)
+_DATE_OF_BIRTH = re.compile(
+    r"(?<![a-z])(?:dob|d\.o\.b\.?|date\s+of\s+birth|born\s+on)\s*[:\-]?\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",
+    re.IGNORECASE,
+)
+# Words before a number that make "3 Nature Walk" a class, page or count rather than a house number.
+_NOT_HOUSE_NUMBER = re.compile(
+    r"(?:(?<![a-z])(?:year|yr|y|class|room|page|chapter|step|number|group|table|team|"
+    r"top|under|over|about|around|only|just|the)|£|\$)\s*$",
+    re.IGNORECASE,
+)
+_STOP_IN_STREET = frozenset(
+    "the a an for at in on of to and with by from per our my your their his her this that "
+    "is was are were be we they it".split()
+)
+# Geographic numbers start 01/02, non-geographic 03, mobiles 07: the shapes a person would post. Fictional
+# Ofcom drama ranges (07700 900xxx, 01632 960xxx) are "invalid" to libphonenumber but are still numbers.
+_UK_NATIONAL = re.compile(r"^(?:7\d{9}|[12]\d{8,9}|3\d{9}|8\d{9})$")
+
+
+class PersonalDetailsClassifier:
+    """PERSONAL_DETAILS: UK phone numbers, email addresses, strict UK postcodes, street addresses and dates of
+    birth. The school's own published phone numbers and email addresses are not personal details."""
+
+    name: ClassVar[str] = "personal_details"
+    version: ClassVar[str] = "personal_details-1.0"
+
+    def __init__(self, official_phones: Iterable[str] = (), official_emails: Iterable[str] = ()) -> None:
+        self._official_phone_input = tuple(official_phones)
+        self._official_emails = frozenset(e.strip().lower() for e in official_emails)
+        self._official_phones: frozenset[str] = frozenset()
+
+    def load(self) -> None:
+        phones = set()
+        for raw in self._official_phone_input:
+            try:
+                phones.add(
+                    phonenumbers.format_number(
+                        phonenumbers.parse(raw, "GB"), phonenumbers.PhoneNumberFormat.E164
+                    )
+                )
+            except phonenumbers.NumberParseException:
+                continue
+        self._official_phones = frozenset(phones)
+
+    def classify(self, text: str) -> list[Finding]:
+        if self._official_phone_input and not self._official_phones:
+            self.load()
+        norm = normalise(text)
+        body = norm.text
+        spans: list[tuple[int, int, str, float]] = []
+
+        for phone in phonenumbers.PhoneNumberMatcher(body, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+            explanation = self._phone_kind(phone)
+            if explanation is not None:
+                spans.append((phone.start, phone.end, explanation, 0.95))
+
+        for match in _EMAIL.finditer(body):
+            if match.group().lower() not in self._official_emails:
+                spans.append((match.start(), match.end(), "email address", 0.95))
+
+        for pattern in (_POSTCODE_UPPER, _POSTCODE_ANY):
+            for match in pattern.finditer(body):
+                spans.append((match.start(), match.end(), "UK postcode", 0.9))
+
+        for match in _STREET.finditer(body):
+            words = match.group(1).lower().split()
+            if any(w in _STOP_IN_STREET for w in words) or _NOT_HOUSE_NUMBER.search(
+                body[max(0, match.start() - 8) : match.start()]
+            ):
+                continue
+            spans.append((match.start(), match.end(), "street address", 0.85))
+        for match in _LIVES_ON.finditer(body):
+            if not any(w.lower() in _STOP_IN_STREET for w in match.group(1).split()):
+                spans.append((match.start(1), match.end(), "street address", 0.75))
+        for match in _DATE_OF_BIRTH.finditer(body):
+            spans.append((match.start(), match.end(), "date of birth", 0.85))
+
+        findings: list[Finding] = []
+        covered: list[tuple[int, int]] = []
+        for start, end, explanation, score in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+            if any(c_start <= start and end <= c_end for c_start, c_end in covered):
+                continue
+            covered.append((start, end))
+            o_start, o_end = norm.span(start, end)
+            findings.append(
+                Finding(
+                    label=Label.PERSONAL_DETAILS,
+                    score=score,
+                    start=o_start,
+                    end=o_end,
+                    explanation=explanation,
+                    detector_version=self.version,
+                    attributes=(("kind", explanation.replace("UK ", "").replace(" ", "_")),),
+                )
+            )
+        return findings
+
+    def _phone_kind(self, match: phonenumbers.PhoneNumberMatch) -> str | None:
+        number = match.number
+        raw = _NOT_PHONE_CHARS.sub("", match.raw_string)
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if e164 in self._official_phones:
+            return None
+        national = str(number.national_number)
+        is_uk = number.country_code == 44 and (
+            raw.startswith("0") or raw.startswith("+44") or raw.startswith("0044")
+        )
+        if is_uk and (phonenumbers.is_valid_number(number) or _UK_NATIONAL.match(national)):
+            kind = phonenumbers.number_type(number)
+            if kind == phonenumbers.PhoneNumberType.MOBILE or (
+                kind == phonenumbers.PhoneNumberType.UNKNOWN and national.startswith("7")
+            ):
+                return "UK mobile number"
+            if kind in (
+                phonenumbers.PhoneNumberType.FIXED_LINE,
+                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            ) or national[:1] in ("1", "2"):
+                return "UK landline number"
+            return "UK phone number"
+        if raw.startswith("+") and phonenumbers.is_valid_number(number):
+            return "phone number"
+        return None
+
+
+__all__ = [
+    "StaffReference",
+    "PersonalDetailsClassifier",
+    "Pupil",
+    "PupilNameClassifier",
+    "Roster",
+    "RosterError",
+    "StaffList",
+    "StaffMember",
+    "StaffNameClassifier",
+    "load_roster",
+    "load_staff",
+    "role_from_text",
+]

@@ -1,0 +1,422 @@
+"""Detects safeguarding disclosures and concerns about a child's safety (recall over precision)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from classifiers.base import Finding, Label
+from classifiers.text import normalise
+
+# A child as the object of harm: "my son", "the kids", "a year 3 girl", "him", "her".
+_CHILD = (
+    r"(?:(?:my|our|his|her|their|the|a|an|some|other|older|younger|these|those|two|three|little|one\s+of\s+the|"
+    r"year\s*\d+)\s+(?:\w+\s+)?(?:sons?|daughters?|child|children|kids?|boys?|girls?|pupils?|students?|"
+    r"year\s*\d+s?|reception|little\s+ones?|toddlers?|babies|baby|grandson|granddaughter|nieces?|nephews?|"
+    r"brothers?|sisters?|twins?|friends?)|him|her|them)"
+)
+_PRONOUN_THINGS = (
+    r"(?!\s+(?:ball|bag|coat|book|toy|football|way|homework|lunch|pencil|hat|shoes|bike|car|phone|tablet|"
+    r"drawing|work|name|turn|seat|place|best|goal|target|chance|time))"
+)
+_HARM_VERBS = (
+    r"hits?|hitting|beats?|beating|beaten|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|"
+    r"smack(?:s|ed|ing)?|hurts?|hurting|shak(?:es|ing)|shook|burn(?:s|ed|t|ing)?|chok(?:es|ed|ing)|"
+    r"strangl\w*|throttl\w*|whip(?:s|ped)?|belt(?:s|ed)?|bit|bites|biting|scratch(?:es|ed|ing)|spat\s+(?:at|on)|"
+    r"spits?\s+(?:at|on)|spitting\s+(?:at|on)|push(?:es|ed|ing)|shov(?:es|ed|ing)|trip(?:s|ped|ping)|"
+    r"grab(?:s|bed|bing)|drag(?:s|ged|ging)|pinch(?:es|ed|ing)|threaten(?:s|ed|ing)?|attack(?:s|ed|ing)?|"
+    r"assault(?:s|ed|ing)?|abus(?:es|ed|ing)|touch(?:es|ed|ing)\s+(?:\w+\s+)?inappropriately"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    kind: str
+    score: float
+
+
+def _r(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){pattern}(?![a-z])")
+
+
+_RULES: tuple[_Rule, ...] = (
+    # Physical harm to a child, by an adult or another child.
+    _Rule(_r(rf"(?:{_HARM_VERBS})\s+{_CHILD}{_PRONOUN_THINGS}"), "harm", 0.8),
+    _Rule(
+        _r(
+            r"bruis\w*|black\s+eye|left\s+(?:a\s+)?marks?|marks?\s+on\s+(?:his|her|their)\s+\w+|"
+            r"burns?\s+on\s+(?:his|her|their)|broken\s+(?:arm|wrist|bone|nose)"
+        ),
+        "harm",
+        0.6,
+    ),
+    _Rule(
+        _r(
+            r"(?:scared|afraid|frightened|terrified)\s+(?:to\s+go\s+home|of\s+(?:him|them|(?:his|her|their)\s+(?:dad|mum|"
+            r"father|mother|step\w*|uncle|parents?|mum'?s\s+boyfriend|carer|brother)))|"
+            r"(?:dad|mum|father|mother|step-?dad|step-?mum|stepfather|stepmother|parents?|carer|mum'?s\s+boyfriend)\s+"
+            r"(?:drinks|gets\s+drunk|is\s+(?:always\s+)?drunk|takes\s+drugs|is\s+on\s+drugs)|(?:doesn'?t|does\s+not|won'?t)\s+want\s+to\s+go\s+home"
+        ),
+        "abuse_neglect",
+        0.8,
+    ),
+    # Neglect and children left unsupervised.
+    _Rule(
+        _r(
+            r"no\s+food\s+(?:at\s+home|in\s+the\s+house)|(?:always|constantly|really|so|very)\s+hungry|"
+            r"(?:comes?|came|sent|turns?\s+up|turned\s+up)\s+(?:in\s+)?(?:to\s+school\s+)?(?:hungry|dirty|unwashed|smelly|"
+            r"in\s+dirty\s+clothes|without\s+(?:a\s+)?(?:coat|food|lunch|breakfast|shoes))|"
+            r"left\s+(?:alone|on\s+(?:his|her|their)\s+own|home\s+alone|unsupervised|waiting|outside|behind)|"
+            r"home\s+alone|nobody\s+(?:picked|collected|came\s+for)|no\s+one\s+(?:picked|collected|came\s+for)|"
+            r"(?:not|never)\s+(?:been\s+)?(?:picked|collected)\s+up|locked\s+(?:in|out)|neglect\w*|"
+            r"no\s+(?:heating|electricity|electric|bed)|sleeping\s+rough|"
+            r"(?:parents?|mum|dad|mother|father)\s+(?:is|are|was|were)\s+(?:always\s+)?(?:drunk|high|off\s+(?:their|her|his)\s+face)|"
+            r"(?:wandering|walking|roaming)\s+(?:the\s+streets|around)\s+(?:alone|late|at\s+night)|"
+            r"(?:sleeps?|sleeping|slept|made\s+to\s+sleep|has\s+to\s+sleep|locked)\s+(?:in|on)\s+(?:a|the)\s+"
+            r"(?:shed|floor|car|garage|cupboard|garden|cellar)|"
+            r"(?:comes?|came|turns?\s+up|sent)\s+(?:in|into\s+school|to\s+school)\s+(?:with|in|wearing)\s+(?:the\s+same\s+)?"
+            r"(?:dirty|filthy|smelly|torn|soaking|wet)|no\s+coat\s+in\s+(?:winter|the\s+cold|this\s+weather)"
+        ),
+        "abuse_neglect",
+        0.75,
+    ),
+    # Self-harm and suicide.
+    _Rule(
+        _r(
+            r"self[\s-]?harm\w*|cutting\s+(?:himself|herself|themselves|myself)|cuts\s+on\s+(?:his|her|their)\s+arms?|"
+            r"suicid\w*|kill\s+(?:himself|herself|themselves|myself)|(?:wants?|wanted|wanting)\s+to\s+die|"
+            r"end\s+(?:it\s+all|(?:his|her|their|my)\s+(?:own\s+)?life)|(?:doesn'?t|does\s+not|don'?t|didn'?t)\s+want\s+to\s+"
+            r"(?:live|be\s+alive|be\s+here\s+any\s*more|wake\s+up)|overdos\w*|(?:hurting|harming)\s+(?:himself|herself|themselves)|"
+            r"eating\s+disorder|anorexi\w*|bulimi\w*|starving\s+(?:himself|herself|themselves)"
+        ),
+        "self_harm",
+        0.9,
+    ),
+    # Grooming, online exploitation and image requests.
+    _Rule(
+        _r(
+            r"(?:asking|asked|asks|begging|begged|wants?|wanted|pressur\w*|making|made|told|telling|getting|got)\s+"
+            r"(?:\w+\s+){0,3}?(?:for|to\s+(?:send|share|show|take))\s+(?:\w+\s+){0,2}?"
+            r"(?:photos?|pictures?|pics?|images?|nudes?|videos?|selfies?)"
+        ),
+        "grooming",
+        0.85,
+    ),
+    _Rule(
+        _r(
+            r"(?:keep\s+(?:it|this|that)|our\s+little|(?:a|it'?s\s+a|our)\s+)\s*secret|(?:don'?t|not\s+to|never\s+to|never)\s+tell\s+"
+            r"(?:anyone|anybody|(?:your|his|her|their)\s+(?:mum|dad|parents|teacher))"
+        ),
+        "grooming",
+        0.7,
+    ),
+    _Rule(
+        _r(
+            rf"(?:man|men|adults?|strangers?|older\s+(?:boys?|men|man|guys?|lads?|girls?|teens?|kids?)|someone|somebody|"
+            rf"grown\s+(?:man|men|up)|guy|bloke)\s+(?:\w+\s+){{0,4}}?(?:messag\w*|texting|texts|dm'?ing|dms|contact\w*|"
+            rf"talk(?:s|ed|ing)\s+to|chat(?:s|ted|ting)\s+(?:to|with)|add(?:ed|ing)|follow(?:s|ed|ing)|befriend\w*|"
+            rf"approach\w*|offer\w*|gave|giving|gives|bought|buying|sending|sent|video\s+call\w*)\s+(?:\w+\s+){{0,2}}?{_CHILD}"
+        ),
+        "grooming",
+        0.8,
+    ),
+    _Rule(
+        _r(
+            r"messages?\s+from\s+(?:an?\s+)?(?:adult|grown\s+(?:man|up)|man|men|stranger|older\s+(?:man|men|boy|guy|lad))|"
+            r"(?:adult|grown\s+(?:man|men)|stranger|strangers|older\s+(?:man|men|guy|guys))[^.!?\n]{0,40}?(?:roblox|snapchat|"
+            r"tiktok|instagram|insta|whatsapp|discord|fortnite|minecraft|xbox|playstation|online|in\s+a\s+game|"
+            r"on\s+(?:her|his|their)\s+(?:phone|tablet|ipad))|(?:roblox|snapchat|tiktok|instagram|insta|whatsapp|discord|"
+            r"fortnite|minecraft|xbox|playstation)[^.!?\n]{0,40}?(?:adult|grown\s+(?:man|men)|stranger|older\s+(?:man|men|guy))"
+        ),
+        "grooming",
+        0.8,
+    ),
+    _Rule(
+        _r(
+            r"groom(?:ed|ing)|sextortion|blackmail\w*|catfish\w*|met\s+(?:him|her|them|someone)?\s*online|"
+            r"meet\s+up\s+with\s+(?:someone|a\s+man|him|her|a\s+stranger)"
+        ),
+        "grooming",
+        0.7,
+    ),
+    _Rule(
+        _r(
+            r"sexting|nudes?|naked\s+(?:photos?|pictures?|pics|images|videos?|selfies?)|indecent\s+(?:images?|photos?)|"
+            r"sharing\s+(?:\w+\s+){0,2}(?:photos?|pictures?|pics|images|videos?)\s+of\s+(?:her|him|girls|boys|pupils|kids|"
+            r"children|other|a\s+\w+)|upskirt\w*|(?:explicit|sexual|rude)\s+(?:photos?|pictures?|pics|images|videos?|"
+            r"messages?|content)|inappropriate\s+(?:photos?|pictures?|pics|images|videos?|messages?)|porn\w*|deep-?fakes?|"
+            r"(?:photos?|pictures?|pics|videos?)\s+(?:of\s+(?:her|him|them)\s+)?(?:being\s+)?(?:shared|sent|passed|going)\s+"
+            r"(?:round|around)"
+        ),
+        "sexual_images",
+        0.85,
+    ),
+    # Images and videos of children shared without consent (fights, humiliation).
+    _Rule(
+        _r(
+            r"(?:filmed|filming|recorded|recording|videoed)\s+(?:a\s+|the\s+)?(?:fight|him|her|them|it|my\s+\w+)[^.!?\n]{0,50}?"
+            r"(?:posted|shared|put|sent|uploaded|spread)|(?:posted|shared|put|uploaded|spread)\s+(?:it|a\s+video|videos?|"
+            r"photos?|pictures?|clips?)\s+(?:of\s+(?:him|her|them|a\s+\w+|my\s+\w+)\s+)?(?:on|online|to|all\s+over)\s+"
+            r"(?:tiktok|snapchat|snap|instagram|insta|youtube|facebook|whatsapp|social\s+media|online|the\s+group\s+chat)"
+        ),
+        "image_sharing",
+        0.8,
+    ),
+    # Bullying and harm between children.
+    _Rule(
+        _r(
+            r"bull(?:y|ies|ied|ying)(?!\s+(?:week|policy|policies|ambassadors?|workshop|assembly|awareness|day|"
+            r"campaign|lesson|charter))"
+        ),
+        "bullying",
+        0.7,
+    ),
+    _Rule(
+        _r(
+            r"(?:won'?t|will\s+not|don'?t|do\s+not|never)\s+let\s+(?:him|her|them|my\s+\w+)\s+(?:play|join|sit)|"
+            rf"call(?:s|ed|ing)?\s+{_CHILD}\s+(?:names|horrible|nasty|racist|fat|ugly|stupid)|"
+            r"pick(?:s|ed|ing)\s+on|gang(?:s|ed|ing)?\s+up|left\s+out\s+(?:again|every|all)|beat(?:en)?\s+up|"
+            r"racist\s+(?:abuse|comments|names|remarks|bullying)|homophobic|"
+            r"(?:came|comes|coming)\s+home\s+(?:\w+\s+)?(?:upset|crying|in\s+tears|with\s+(?:bruises|a\s+black\s+eye|cuts|"
+            r"scratches|marks))|(?:scared|afraid|frightened|terrified|doesn'?t\s+want|refuses|refusing)\s+to\s+(?:go\s+)?"
+            r"(?:to\s+)?(?:school|come\s+in)"
+        ),
+        "bullying",
+        0.7,
+    ),
+    _Rule(
+        _r(
+            r"(?:told|tells|telling|threaten(?:s|ed|ing)?|said|says|saying)\s+(?:\w+\s+){0,4}?(?:will|would|'ll|going\s+to|"
+            r"gonna|to)\s+(?:\w+\s+){0,2}?(?:hurt|kill|beat|stab|batter|punch|smash|jump)\s+(?:\w+\s+)?"
+            r"(?:her|him|them|you|me|my|us)"
+        ),
+        "bullying",
+        0.8,
+    ),
+    # Adults behaving harmfully towards children.
+    _Rule(
+        _r(
+            r"(?:shout\w*|scream\w*|swear\w*|yell\w*|swore)\s+(?:and\s+\w+\s+)?(?:at|in\s+front\s+of)\s+(?:the\s+|some\s+|"
+            r"a\s+group\s+of\s+)?(?:children|kids|pupils|my\s+\w+|a\s+child|little\s+ones)|restrain\w*\s+(?:\w+\s+)?"
+            r"(?:child|children|kids|pupils|my\s+\w+)"
+        ),
+        "adult_harm",
+        0.75,
+    ),
+    # Strangers, vehicles and photography around children.
+    _Rule(
+        _r(
+            r"(?:man|men|woman|women|someone|somebody|stranger|strangers|people|person|guy|bloke|van|car|driver)\s+"
+            r"(?:\w+\s+){0,5}?(?:taking\s+(?:photos?|pictures?|pics|videos?)|filming|photographing|watching|hanging\s+around|"
+            r"loitering|lurking|parked|parking|parks|waiting\s+outside|following|talks?\s+to|talking\s+to|approach\w*|"
+            r"offering)\s+(?:\w+\s+){0,4}?(?:gates?|school|playground|kids|children|pupils|home\s+time|pick-?\s?up|"
+            r"drop-?\s?off|girls|boys|outside)"
+        ),
+        "stranger",
+        0.8,
+    ),
+    _Rule(
+        _r(
+            r"(?:taking|took|takes)\s+(?:photos?|pictures?|pics|videos?)\s+of\s+(?:the\s+|our\s+|other\s+people'?s\s+)?"
+            r"(?:kids|children|pupils|girls|boys)|filming\s+(?:the\s+)?(?:kids|children|pupils|girls|boys)"
+        ),
+        "stranger",
+        0.6,
+    ),
+    # Medical danger.
+    _Rule(
+        _r(
+            r"allerg\w*[^.!?\n]{0,80}?(?:given|gave|fed|ate|eaten|served|eating|had)\s+(?:\w+\s+){0,5}?(?:nuts?|peanuts?|"
+            r"gluten|dairy|milk|eggs?|sesame|shellfish|fish|wheat|soya|kiwi)|(?:given|gave|fed|served)\s+(?:\w+\s+){0,3}?"
+            r"(?:nuts?|peanuts?|gluten|dairy|milk|eggs?|sesame|shellfish)[^.!?\n]{0,60}?allerg\w*|anaphyla\w*|epi-?pen"
+        ),
+        "medical",
+        0.85,
+    ),
+    _Rule(
+        _r(
+            r"(?:asthma|inhaler|seizures?|epilep\w*|diabet\w*|insulin|medication|medicine)\s+(?:\w+\s+){0,4}?(?:not\s+given|"
+            r"wasn'?t\s+given|never\s+given|ignored|forgot|forgotten|missing|lost|refused|withheld)|"
+            r"(?:banged|hit|bumped)\s+(?:his|her|their)\s+head[^.!?\n]{0,60}?(?:nobody|no\s+one|not\s+told|wasn'?t\s+told|"
+            r"didn'?t\s+tell)|collapsed|unconscious|passed\s+out|stopped\s+breathing"
+        ),
+        "medical",
+        0.75,
+    ),
+    # Court orders, contact restrictions and consent.
+    _Rule(
+        _r(
+            r"court\s+orders?|injunction|non-?\s?molestation|restraining\s+order|child\s+arrangements?\s+order|"
+            r"prohibited\s+steps|(?:not|isn'?t|is\s+not|aren'?t|are\s+not|isnt)\s+allowed\s+(?:to\s+)?(?:collect|pick\s+"
+            r"(?:him|her|them)\s+up|pick\s+up|see|contact|near|have\s+contact|know\s+where)|no\s+contact\s+with"
+        ),
+        "court_order",
+        0.9,
+    ),
+    _Rule(
+        _r(
+            r"(?:doesn'?t|does\s+not|don'?t|do\s+not|didn'?t|did\s+not|never|won'?t)\s+(?:give\s+(?:my\s+)?|gave\s+(?:my\s+)?)?"
+            r"(?:consent|permission)|withdraw\w*\s+(?:my\s+|our\s+|his\s+|her\s+)?(?:consent|permission)|"
+            r"(?:take|took|remove|delete|taken)\s+(?:down\s+)?(?:that|the|this|my\s+\w+'?s?|our\s+\w+'?s?)\s+(?:photo|picture|"
+            r"image|video|post)(?:\s+(?:down|off))?|shouldn'?t\s+be\s+(?:in|on)\s+(?:any\s+)?(?:photos?|pictures?|"
+            r"social\s+media|the\s+internet|facebook|online)|(?:must|mustn'?t|can'?t|cannot|shouldn'?t|should\s+not)\s+"
+            r"(?:\w+\s+){0,2}(?:be\s+)?(?:photographed|posted|shown\s+online|identified|named\s+online)"
+        ),
+        "consent",
+        0.8,
+    ),
+    _Rule(
+        _r(
+            r"(?:in\s+)?(?:hiding\s+from|a\s+refuge|witness\s+protection)|(?:fled|fleeing)\s+(?:from\s+)?(?:\w+\s+){0,2}"
+            r"(?:abuse|violence|ex|partner|dad|father|home)|social\s+(?:worker|services)|child\s+protection\s+(?:plan|"
+            r"case|conference)|cp\s+plan|lado|child\s+in\s+need|looked\s+after\s+child|foster\s+care|adopted"
+        ),
+        "court_order",
+        0.6,
+    ),
+    _Rule(
+        _r(
+            r"domestic\s+(?:violence|abuse)|(?:dad|father|mum|mother|step-?dad|partner|boyfriend|ex)\s+(?:\w+\s+){0,2}?"
+            r"(?:is|was|gets|got)\s+(?:violent|dangerous|abusive|aggressive)|police\s+(?:were\s+)?(?:called|came|round)\s+"
+            r"(?:to\s+)?(?:the\s+house|their\s+house|again)"
+        ),
+        "domestic_abuse",
+        0.8,
+    ),
+    # Missing children.
+    _Rule(
+        _r(
+            r"lost\s+(?:my|a|our|the)\s+(?:\w+\s+)?(?:son|daughter|child|kid|pupil|boy|girl)(?!'s|s)|(?:went|gone|is|was)\s+"
+            r"missing|missing\s+(?:child|pupil|girl|boy)|(?:couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:him|her|them|my\s+"
+            r"(?:son|daughter|child|kid))|wander(?:ed|s)\s+off|ran\s+off|escaped\s+(?:from\s+)?(?:school|the\s+playground)|"
+            r"got\s+out\s+of\s+(?:school|the\s+gates?)|let\s+(?:him|her|them)\s+(?:walk|go)\s+home\s+(?:alone|on\s+(?:his|her|"
+            r"their)\s+own)"
+        ),
+        "missing_child",
+        0.85,
+    ),
+    # Drugs, weapons and criminal exploitation.
+    _Rule(
+        _r(
+            r"county\s+lines|criminal\s+exploitation|(?:in|joined|recruited\s+(?:by|into))\s+(?:a\s+)?gangs?|"
+            r"(?:bring|brought|brings|bringing|carrying|carries|carry|has|had|pulled|pulling|showed)\s+(?:a\s+)?"
+            r"(?:knife|knives|blade|machete|weapon|gun)(?!\s+crime\s+(?:talk|workshop|awareness))"
+        ),
+        "substances_weapons",
+        0.8,
+    ),
+    _Rule(
+        _r(
+            r"(?:vap(?:e|es|ing)|drugs|weed|cannabis|spice|ketamine|nitrous|laughing\s+gas|alcohol|cigarettes?|smoking|"
+            r"edibles)(?![a-z])[^.!?\n]{0,60}?(?:toilets|playground|school|year\s*\d+|kids|children|pupils|selling|sold|gates?|"
+            r"field|bus)|(?:selling|sold|dealing|giving|gave|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|"
+            r"pupils|younger)"
+        ),
+        "substances_weapons",
+        0.7,
+    ),
+    # Sexual harm.
+    _Rule(
+        _r(
+            r"touch(?:ed|ing|es)\s+(?:\w+\s+){0,2}?(?:inappropriately|private|privates|bottom|chest|down\s+there)|"
+            r"inappropriate(?:ly)?\s+touch\w*|sexual(?:ly)?\s+(?:abus\w*|assault\w*|touch\w*|harass\w*)|rap(?:e|ed|ist)|"
+            r"molest\w*|flash(?:ed|ing|er)|touch(?:es|ed|ing)\s+(?:him|her|them|me)(?![a-z])(?!\s+on\s+the\s+(?:shoulder|arm|back))|"
+            r"(?:child|sexual|physical|emotional)\s+abuse|abuse\s+at\s+home|(?:being|been|was|were)\s+abused|expos(?:ed|ing)\s+(?:him|her)self|perverts?|pervs?|paedo\w*|pedo\w*|nonces?|"
+            r"watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|(?:camera|filming|phone|watch\w*)[^.!?\n]{0,40}?"
+            r"changing\s+rooms?"
+        ),
+        "sexual_harm",
+        0.85,
+    ),
+    # Someone says they are worried.
+    _Rule(
+        _r(
+            r"safeguarding\s+(?:worry|worries|concerns?|issues?|matters?|problems?|disclosure|referral)|"
+            r"(?:worried|concerned|worry)\s+(?:about|for)\s+(?:the\s+)?(?:safety|welfare|wellbeing|well-being)|"
+            r"(?:worried|concerned)\s+(?:about|for)\s+(?:a|this|that|one|my|her|his)\s+(?:\w+\s+)?(?:child|pupil|girl|boy|friend|"
+            r"son|daughter)|(?:at\s+risk|not\s+safe|unsafe|in\s+danger)(?!\s+of\s+(?:missing|losing|being\s+late))|"
+            r"(?:friends|we|i|everyone|teachers)\s+(?:are|am|is|'re|'m)\s+(?:really\s+|so\s+|very\s+)?(?:worried|concerned)"
+        ),
+        "concern",
+        0.6,
+    ),
+)
+
+_EXPLANATIONS = {
+    "harm": "possible physical harm to a child",
+    "abuse_neglect": "possible abuse or neglect of a child",
+    "self_harm": "possible self-harm or suicidal risk",
+    "grooming": "possible grooming or online exploitation",
+    "sexual_images": "sharing or requesting of intimate images",
+    "image_sharing": "images of a child shared without consent",
+    "bullying": "bullying or harm between children",
+    "adult_harm": "adult behaving harmfully towards children",
+    "stranger": "stranger, vehicle or photography near children",
+    "medical": "medical danger to a child",
+    "court_order": "court order, contact restriction or protected child",
+    "consent": "consent withdrawn for a child's image or details",
+    "domestic_abuse": "possible domestic abuse",
+    "missing_child": "child missing or unsupervised",
+    "substances_weapons": "drugs, weapons or criminal exploitation",
+    "sexual_harm": "possible sexual harm",
+    "concern": "safeguarding concern raised",
+}
+
+# Awareness and curriculum mentions ("anti-bullying week", "online safety day") are not disclosures.
+_AWARENESS_AFTER = re.compile(
+    r"\s*(?:week|policy|policies|awareness|day|assembly|assemblies|workshop|talk|lesson|lessons|ambassadors?|education|"
+    r"prevention|campaign|training|course|leaflet|information|certificate|lead|team)(?![a-z])"
+)
+_AWARENESS_BEFORE = re.compile(r"(?:anti-?|about\s+|on\s+|against\s+|awareness\s+of\s+)$")
+# Words that mark a whole phrase as curriculum ("drugs awareness workshop for year 6 parents").
+_AWARENESS_INSIDE = re.compile(r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention)(?![a-z])")
+
+
+class SafeguardingClassifier:
+    """SAFEGUARDING for disclosures and concerns: abuse and neglect, self-harm, grooming and image sharing,
+    bullying, adults harming children, strangers at the gates, medical danger, court orders, withdrawn
+    consent, missing children, drugs and weapons. Recall matters more than precision: the DSL would rather
+    dismiss a false alarm than miss a disclosure, so every rule fires on its own and ``("kind", ...)`` says
+    which."""
+
+    name: ClassVar[str] = "safeguarding_rules"
+    version: ClassVar[str] = "safeguarding_rules-1.0"
+
+    def load(self) -> None:
+        """Nothing heavy to load: the rules are compiled at import."""
+
+    def classify(self, text: str) -> list[Finding]:
+        norm = normalise(text)
+        lowered = norm.text.lower()
+        hits: list[tuple[int, int, _Rule]] = []
+        for rule in _RULES:
+            for match in rule.pattern.finditer(lowered):
+                start, end = match.span()
+                if (
+                    _AWARENESS_AFTER.match(lowered, end)
+                    or _AWARENESS_BEFORE.search(lowered, max(0, start - 20), start)
+                    or _AWARENESS_INSIDE.search(lowered, start, min(len(lowered), end + 12))
+                ):
+                    continue
+                hits.append((start, end, rule))
+        findings: list[Finding] = []
+        covered: list[tuple[int, int]] = []
+        for start, end, rule in sorted(hits, key=lambda h: (-h[2].score, h[0])):
+            if any(c_start < end and start < c_end for c_start, c_end in covered):
+                continue
+            covered.append((start, end))
+            o_start, o_end = norm.span(start, end)
+            findings.append(
+                Finding(
+                    label=Label.SAFEGUARDING,
+                    score=rule.score,
+                    start=o_start,
+                    end=o_end,
+                    explanation=_EXPLANATIONS[rule.kind],
+                    detector_version=self.version,
+                    attributes=(("kind", rule.kind),),
+                )
+            )
+        return sorted(findings, key=lambda f: f.start or 0)

@@ -1,0 +1,123 @@
+"""AbuseClassifier: UK insults, slurs, targeted profanity and threats, with the hard negatives that matter."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.abuse import AbuseClassifier
+from classifiers.base import Label
+
+
+@pytest.fixture(scope="module")
+def detector() -> AbuseClassifier:
+    detector = AbuseClassifier()
+    detector.load()
+    return detector
+
+
+POSITIVES = [
+    ("You're an absolute muppet", Label.ABUSE, "muppet"),
+    ("what a knobhead, honestly", Label.ABUSE, "knobhead"),
+    ("The new head is a complete tosser", Label.ABUSE, "tosser"),
+    ("that useless cow of a teacher needs to go", Label.ABUSE, "useless cow of a teacher"),
+    ("you're a waste of space", Label.ABUSE, "waste of space"),
+    ("Bellend.", Label.ABUSE, "Bellend"),
+    ("wanker", Label.ABUSE, "wanker"),
+    ("some pillock parked across the gate again", Label.ABUSE, "pillock"),
+    ("she's a scrubber and a slag", Label.ABUSE, "scrubber and a slag"),
+    ("Absolute twat of a man", Label.ABUSE, "twat"),
+    ("you lot are pathetic", Label.ABUSE, "you lot are pathetic"),
+    ("The teachers here are so lazy", Label.ABUSE, "The teachers here are so lazy"),
+    ("run by a bunch of clowns", Label.ABUSE, "clowns"),
+    ("Go back to your own country", Label.ABUSE, "Go back to your own country"),
+    ("f**k off the lot of you", Label.ABUSE, "f**k off"),
+    ("this is f***ing ridiculous", Label.ABUSE, "f***ing"),
+    ("tw4t", Label.ABUSE, "tw4t"),
+    ("Hope you all rot", Label.ABUSE, "Hope you all rot"),
+    ("Keep your kids away from that family", Label.ABUSE, "Keep your kids away"),
+    ("Immigrants are ruining this town", Label.ABUSE, "Immigrants are ruining"),
+    # Threats without a single swear word.
+    ("I know where you live", Label.THREAT, "I know where you live"),
+    ("Watch your back, sir", Label.THREAT, "Watch your back"),
+    ("you'll regret this", Label.THREAT, "you'll regret this"),
+    ("Someone should burn that place down", Label.THREAT, "Someone should burn that place down"),
+    ("someone needs to torch the school", Label.THREAT, "someone needs to torch the school"),
+    ("wait till I see her at the gates", Label.THREAT, "wait till I see her"),
+    ("I'm going to batter him", Label.THREAT, "I'm going to batter him"),
+    ("i will kill that teacher", Label.THREAT, "i will kill that teacher"),
+    ("If she says that again I'll knock her out", Label.THREAT, "I'll knock her out"),
+    ("Your days are numbered", Label.THREAT, "Your days are numbered"),
+    (
+        "I'll be waiting for you outside the school",
+        Label.THREAT,
+        "I'll be waiting for you outside the school",
+    ),
+]
+
+NEGATIVES = [
+    "The kids killed it at sports day!",
+    "Year 6 smashed the bake sale, £300 raised",
+    "Dying to see the photos from the residential",
+    "The choir knocked it out of the park",
+    "Great trip to Scunthorpe and Penistone museums",
+    "Cocktail evening for the PTA on Friday",
+    "The assessment results are in",
+    "A bit disappointed with the communication about the trip",
+    "He called my son a wanker and nothing was done",
+    'My daughter was called a "slag" by a boy in her class',
+    "The kids are using words like twat in the playground",
+    "The pig at the farm visit was so cute",
+    "She was a witch in the nativity, so proud",
+    "I'll drop him off at 8 tomorrow",
+    "We're going to beat them on Saturday!",
+    "You'll pay £5 on the door",
+    "Dead good day out, thanks all",
+    "Muppets Christmas Carol film afternoon on Friday",
+    "I could kill for a cuppa after that",
+    "Drop dead gorgeous costumes",
+    "The lazy river at the swimming trip was a hit",
+    "It was a thick coat kind of day",
+    "a fat lot of good that did",
+    "I'll see you at parents evening",
+    "I'll be waiting at the gate at 3",
+    "Thank you for a wonderful term",
+    "Mr Dickens' class read Great Expectations",
+]
+
+
+@pytest.mark.parametrize(("text", "label", "span"), POSITIVES)
+def test_flags_abuse_and_threats_when_present(
+    detector: AbuseClassifier, text: str, label: Label, span: str
+) -> None:
+    findings = detector.classify(text)
+    assert any(f.label is label and text[f.start : f.end] == span for f in findings), [
+        (f.label, text[f.start : f.end]) for f in findings
+    ]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_stays_quiet_when_language_is_benign_or_reported(detector: AbuseClassifier, text: str) -> None:
+    assert detector.classify(text) == []
+
+
+def test_marks_arson_and_threats_to_life_for_the_police_when_severe(detector: AbuseClassifier) -> None:
+    kinds = {f.attribute("kind") for f in detector.classify("someone should burn the school down")}
+    assert kinds == {"arson"}
+    kinds = {f.attribute("kind") for f in detector.classify("I'm going to stab him")}
+    assert kinds == {"life"}
+    kinds = {f.attribute("kind") for f in detector.classify("I'll slap her")}
+    assert kinds == {"violence"}
+
+
+def test_sees_through_zero_width_and_fullwidth_obfuscation_when_hiding_insults(
+    detector: AbuseClassifier,
+) -> None:
+    text = "you absolute w\u200banker and ｔｗａｔ"
+    spans = [text[f.start : f.end] for f in detector.classify(text)]
+    assert spans == ["w\u200banker and ｔｗａｔ"]
+
+
+def test_slurs_score_as_hate_when_used(detector: AbuseClassifier) -> None:
+    findings = detector.classify("those pikeys by the park")
+    assert [f.attribute("kind") for f in findings] == ["slur"]
+    assert findings[0].score >= 0.9

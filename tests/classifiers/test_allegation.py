@@ -1,0 +1,82 @@
+"""AllegationClassifier: wrongdoing stated as fact about someone identifiable, and who that someone is."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.allegation import AllegationClassifier
+from classifiers.identity import StaffList
+
+
+@pytest.fixture
+def detector(staff: StaffList) -> AllegationClassifier:
+    detector = AllegationClassifier(staff, school_names=["Brookfield Primary", "Brookfield"])
+    detector.load()
+    return detector
+
+
+POSITIVES = [
+    (
+        "Mrs Fairbrother has been stealing from the PTA fund",
+        "Mrs Fairbrother has been stealing",
+        "headteacher",
+    ),
+    ("The head was drunk at the summer fair", "The head was drunk at the summer", "headteacher"),
+    (
+        "the headteacher is having an affair with a parent",
+        "the headteacher is having an affair with",
+        "headteacher",
+    ),
+    ("Mr Achterberg lied to the inspectors", "Mr Achterberg lied", "staff"),
+    ("Her teacher hit my son", "Her teacher hit my son", "staff"),
+    ("The caretaker is a pervert", "The caretaker is a pervert", "staff"),
+    ("Brookfield covered up the bullying", "Brookfield covered up", "school"),
+    ("The school fiddled the SATs results", "The school fiddled the SATs results", "school"),
+    ("Mr Grimsdale pocketed the trip money", "Mr Grimsdale pocketed the trip money", "staff"),
+    ("Kieran Spratt's dad is a drug dealer", "Kieran Spratt's dad is a drug dealer", "other"),
+    ("Lorcan Beadle is a thief", "Lorcan Beadle is a thief", "other"),
+]
+
+NEGATIVES = [
+    "Is it true that the head was suspended?",
+    "Did the deputy really steal from the fund?",
+    "The head is rubbish",
+    "Worst school ever",
+    "The kids stole the show at the nativity",
+    "Mr Achterberg would never lie",
+    "The caretaker fixed the heating",
+    "The office is taking money for the trip on Friday",
+    "My son told the teacher that a boy stole his pencil",
+    "The teacher pushed my son to do better",
+    "Someone stole my bike from outside the school",
+    "The problem lies with the council",
+]
+
+
+@pytest.mark.parametrize(("text", "span", "target"), POSITIVES)
+def test_flags_allegation_when_stated_as_fact(
+    detector: AllegationClassifier, text: str, span: str, target: str
+) -> None:
+    findings = detector.classify(text)
+    assert [(text[f.start : f.end], f.attribute("target")) for f in findings] == [(span, target)]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
+    detector: AllegationClassifier, text: str
+) -> None:
+    assert detector.classify(text) == []
+
+
+def test_resolves_pronoun_to_earlier_person_when_claim_continues(detector: AllegationClassifier) -> None:
+    text = "Mr Grimsdale runs the after school club. He has been taking money from the club funds."
+    (finding,) = detector.classify(text)
+    assert finding.attribute("target") == "staff"
+    assert text[finding.start : finding.end].startswith("taking money")
+
+
+def test_works_without_staff_list_when_none_is_configured() -> None:
+    detector = AllegationClassifier()
+    detector.load()
+    (finding,) = detector.classify("Mrs Fairbrother has been stealing from the PTA fund")
+    assert finding.attribute("target") == "staff"

@@ -1,0 +1,65 @@
+"""NeedsResponseClassifier: questions, requests, complaints and press enquiries, not rhetoric or praise."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.needs_response import NeedsResponseClassifier
+
+
+@pytest.fixture(scope="module")
+def detector() -> NeedsResponseClassifier:
+    detector = NeedsResponseClassifier()
+    detector.load()
+    return detector
+
+
+POSITIVES = [
+    ("What time does the disco finish on Friday?", "question"),
+    ("when is the next inset day", "question"),
+    ("Can someone tell me if the trip is still on", "question"),
+    ("Does anyone know where lost property is kept?", "question"),
+    ("Great show! Will the video be shared?", "question"),
+    ("I've emailed twice and had no reply", "complaint"),
+    ("Still waiting for a call back about my son's reading support", "complaint"),
+    ("I want to make a formal complaint about the lunch staff", "complaint"),
+    ("Please can you send me the permission form", "request"),
+    ("More photos please!", "request"),
+    ("I'd like to speak to someone about the uniform policy", "request"),
+    ("I'm a journalist at the Northern Echo, can the school comment", "press"),
+    ("Writing a story for the Marshton Herald about the closure", "press"),
+    ("my son came home with his glasses broken and nobody told me", "complaint"),
+    ("My daughter is being bullied by two girls", "report"),
+    ("Older kids are vaping in the toilets", "concern"),
+]
+
+NEGATIVES = [
+    "How hard can it be?",
+    "Aren't they gorgeous?",
+    "Who else loved the show?",
+    "What a lovely day!",
+    "Are you serious? Idiots.",
+    "Congrats on the Good Ofsted, well deserved!",
+    "Thank you for a wonderful term",
+    "Can you believe how fast this year has gone?",
+    "Fab pictures from the Viking day",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), POSITIVES)
+def test_flags_comment_when_school_must_answer(
+    detector: NeedsResponseClassifier, text: str, kind: str
+) -> None:
+    findings = detector.classify(text)
+    assert [f.attribute("kind") for f in findings] == [kind], text
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_ignores_comment_when_no_answer_is_wanted(detector: NeedsResponseClassifier, text: str) -> None:
+    assert detector.classify(text) == []
+
+
+def test_spans_cover_the_question_when_mixed_with_praise(detector: NeedsResponseClassifier) -> None:
+    text = "Lovely photos. When do the forms need to be back?"
+    (finding,) = detector.classify(text)
+    assert text[finding.start : finding.end] == "When do the forms need to be back?"

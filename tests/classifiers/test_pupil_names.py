@@ -1,0 +1,120 @@
+"""PupilNameClassifier: full names, spelling slips, initials and child context, and names that are words."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.base import Label
+from classifiers.identity import PupilNameClassifier, Roster
+
+
+@pytest.fixture
+def detector(roster: Roster) -> PupilNameClassifier:
+    detector = PupilNameClassifier(roster)
+    detector.load()
+    return detector
+
+
+POSITIVES = [
+    ("Summer Pennyworth was brilliant in assembly", "Summer Pennyworth", "full_name"),
+    ("summer pennyworth was brilliant", "summer pennyworth", "full_name"),
+    ("SUMMER PENNYWORTH WAS BRILLIANT", "SUMMER PENNYWORTH", "full_name"),
+    ("Well done Siobhan Delacroix!", "Siobhan Delacroix", "full_name"),
+    ("Well done Siobhán Delacroix!", "Siobhán Delacroix", "full_name"),
+    ("Well done Siobha\u0301n Delacroix!", "Siobha\u0301n Delacroix", "full_name"),
+    ("Toby Wrenfield's mum here", "Toby Wrenfield", "full_name"),
+    ("Tobias Wrenfields mum here", "Tobias Wrenfields", "full_name"),
+    ("Daisy-Mae O'Callaghan read beautifully", "Daisy-Mae O'Callaghan", "full_name"),
+    ("Daisy Mae O’Callaghan read beautifully", "Daisy Mae O’Callaghan", "full_name"),
+    ("daisy ocallaghan read beautifully", "daisy ocallaghan", "full_name"),
+    ("Grace Okonkwo-Bright won", "Grace Okonkwo-Bright", "full_name"),
+    ("Ana Vrbanovic has a wobbly tooth", "Ana Vrbanovic", "full_name"),
+    ("Zainab Farouki came first", "Zainab Farouki", "fuzzy"),
+    ("Tobais Wrenfield came first", "Tobais Wrenfield", "fuzzy"),
+    ("Amber K 5R got star of the week", "Amber K 5R", "initial_class"),
+    ("Amber K. got a sticker", "Amber K.", "initial_class"),
+    ("my daughter Zainab is so upset", "Zainab", "first_name_context"),
+    ("Zainab in 4H was a star", "Zainab", "first_name_context"),
+    ("Well done to Grace in 6W for her poem", "Grace", "first_name_context"),
+    ("Harry from 1S lost his lunchbox", "Harry", "first_name_context"),
+    ("Jack's mum here, can I ask about the trip", "Jack", "first_name_context"),
+    ("Little Summer was so proud", "Summer", "first_name_context"),
+    ("Happy birthday Tobias!", "Tobias", "first_name_context"),
+    ("Proud of our Hope today", "Hope", "first_name_context"),
+    ("my son Toby and his friends", "Toby", "first_name_context"),
+    ("Zainabs mum said the party is on", "Zainabs", "first_name_context"),
+]
+
+NEGATIVES = [
+    "Summer fair is on Saturday, all welcome",
+    "What a lovely summer day for sports day",
+    "Amazing grace was sung beautifully",
+    "Will you be at the fair?",
+    "I will bring cakes for the sale",
+    "May I ask about parking?",
+    "See you all in May",
+    "There is hope for us yet",
+    "Jack of all trades, master of none",
+    "Harry Kane scored again last night",
+    "Well done Harry Potter fans on book day",
+    "The daisy chain display in reception is lovely",
+    "Every summer the year 2 class plant sunflowers",
+    "Grace period for returning forms ends Friday",
+    "My son loves the amber and gold display",
+    "Zainab is a lovely name",  # a first name alone, no child context
+    "Delacroix painted Liberty Leading the People",  # a surname alone is not a pupil
+]
+
+
+@pytest.mark.parametrize(("text", "span", "match"), POSITIVES)
+def test_finds_pupil_when_named(detector: PupilNameClassifier, text: str, span: str, match: str) -> None:
+    findings = detector.classify(text)
+    assert [(text[f.start : f.end], f.attribute("match")) for f in findings] == [(span, match)]
+    assert findings[0].label is Label.PUPIL_IDENTIFIED
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_ignores_words_and_other_people_when_no_pupil_is_meant(
+    detector: PupilNameClassifier, text: str
+) -> None:
+    assert detector.classify(text) == []
+
+
+def test_reports_year_and_consent_when_pupil_found(detector: PupilNameClassifier) -> None:
+    (without,) = detector.classify("Summer Pennyworth was brilliant")
+    assert without.explanation == "matches pupil on roster by full name (Year 2, no name consent)"
+    assert dict(without.attributes) == {
+        "name_consent": "no",
+        "photo_consent": "yes",
+        "year": "Year 2",
+        "match": "full_name",
+    }
+    (with_consent,) = detector.classify("Will Ashcombe was brilliant")
+    assert with_consent.attribute("name_consent") == "yes"
+    assert with_consent.attribute("year") == "Year 4"
+
+
+def test_narrows_to_the_class_when_two_pupils_could_match(roster: Roster) -> None:
+    from dataclasses import replace
+
+    twin = replace(roster.pupils[0], surname="Ashdown", year="Year 5", reg_group="5R")
+    detector = PupilNameClassifier(Roster((*roster.pupils, twin)))
+    detector.load()
+    (finding,) = detector.classify("Summer in 5R did well")
+    assert finding.attribute("year") == "Year 5"
+    (ambiguous,) = detector.classify("my daughter Summer did well")
+    assert ambiguous.explanation.startswith("matches 2 pupils on roster")
+    assert ambiguous.attribute("year") == "year unknown"
+
+
+def test_never_puts_names_in_explanations_when_matching(
+    detector: PupilNameClassifier, pupil_name_words: list[str]
+) -> None:
+    texts = [text for text, _, _ in POSITIVES]
+    for text in texts:
+        for finding in detector.classify(text):
+            shown = (finding.explanation + repr(finding.attributes)).lower()
+            assert not any(
+                word in shown.split() or f" {word} " in f" {shown} " for word in pupil_name_words
+            ), text
+    assert "Pennyworth" not in repr(detector)

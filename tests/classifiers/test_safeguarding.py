@@ -1,0 +1,75 @@
+"""SafeguardingClassifier: disclosures and concerns about a child's safety. Recall first."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.base import Label
+from classifiers.safeguarding import SafeguardingClassifier
+
+
+@pytest.fixture(scope="module")
+def detector() -> SafeguardingClassifier:
+    detector = SafeguardingClassifier()
+    detector.load()
+    return detector
+
+
+POSITIVES = [
+    ("he hits her when he's drunk", "harm"),
+    ("there's no food at home most days", "abuse_neglect"),
+    ("the little ones are left alone every evening", "abuse_neglect"),
+    ("she's scared to go home", "abuse_neglect"),
+    ("my daughter has been self-harming", "self_harm"),
+    ("he said he wants to die", "self_harm"),
+    ("a man keeps messaging her on Snapchat asking for photos", "grooming"),
+    ("he told her to keep it a secret from her mum", "grooming"),
+    ("older lads are sharing nudes of a year 9 girl", "sexual_images"),
+    ("my son is being bullied every day", "bullying"),
+    ("the girls won't let her play and call her names", "bullying"),
+    ("a boy in his class keeps kicking my son", "harm"),
+    ("one of the dads was screaming at the children at pick up", "adult_harm"),
+    ("a man in a van was taking photos of the kids at the gates", "stranger"),
+    ("someone was filming the children in the playground", "stranger"),
+    ("she's allergic to nuts and was given a cereal bar with peanuts", "medical"),
+    ("his inhaler was not given on the trip", "medical"),
+    ("her dad isn't allowed to collect her, there's a court order", "court_order"),
+    ("I don't consent to my child's photo being posted", "consent"),
+    ("please take down the photo of my son, he is adopted and mustn't be identified", "consent"),
+    ("the police were called to their house again", "domestic_abuse"),
+    ("they lost a child on the beach trip", "missing_child"),
+    ("some year 10s are selling vapes to year 7s", "substances_weapons"),
+    ("a pupil brought a knife into school", "substances_weapons"),
+    ("the caretaker watches the girls in the changing rooms", "sexual_harm"),
+    ("who do I talk to about a safeguarding concern?", "concern"),
+]
+
+NEGATIVES = [
+    "Anti-bullying week assembly was brilliant",
+    "Our safeguarding policy is on the website",
+    "The kids killed it at sports day",
+    "My son kicked the ball over the fence",
+    "Lovely photos of the children at sports day",
+    "Drugs awareness workshop for year 6 parents",
+    "What time does the disco finish?",
+    "Congratulations on the Ofsted result",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), POSITIVES)
+def test_flags_concern_when_disclosed(detector: SafeguardingClassifier, text: str, kind: str) -> None:
+    findings = detector.classify(text)
+    assert findings, text
+    assert all(f.label is Label.SAFEGUARDING for f in findings)
+    assert kind in {f.attribute("kind") for f in findings}
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_stays_quiet_when_nothing_is_disclosed(detector: SafeguardingClassifier, text: str) -> None:
+    assert detector.classify(text) == []
+
+
+def test_spans_point_at_the_disclosure_when_found(detector: SafeguardingClassifier) -> None:
+    text = "Lovely day. But there's no food at home for them."
+    (finding,) = detector.classify(text)
+    assert text[finding.start : finding.end] == "no food at home"

@@ -1,0 +1,59 @@
+"""StaffNameClassifier: titles, initials, full names, distinctive surnames, first names beside a role."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.identity import StaffList, StaffNameClassifier
+
+
+@pytest.fixture
+def detector(staff: StaffList) -> StaffNameClassifier:
+    detector = StaffNameClassifier(staff)
+    detector.load()
+    return detector
+
+
+POSITIVES = [
+    ("Mrs Fairbrother is lovely", "Mrs Fairbrother", "headteacher", "title_surname"),
+    ("Thanks Mrs. Fairbrother!", "Mrs. Fairbrother", "headteacher", "title_surname"),
+    ("mr achterberg rang me", "mr achterberg", "dsl", "title_surname"),
+    ("Miss Baker's class", "Miss Baker", "teacher", "title_surname"),
+    ("Miss B was great today", "Miss B", "teacher", "title_initial"),
+    ("Mr Kowalczk fixed the gate", "Mr Kowalczk", "site_staff", "fuzzy"),
+    ("Imelda Fairbrother should resign", "Imelda Fairbrother", "headteacher", "full_name"),
+    ("Achterberg needs to go", "Achterberg", "dsl", "surname"),
+    ("Priya the year 2 teacher is fab", "Priya", "teacher", "first_name_context"),
+    ("ask Nadia, the TA in year 1", "Nadia", "teaching_assistant", "first_name_context"),
+    ("Miss Priya read a story", "Miss Priya", "teacher", "title_first_name"),
+]
+
+NEGATIVES = [
+    "The baker's stall was great",
+    "Baker Street is closed for roadworks",
+    "Miss you all already!",
+    "Priya is a lovely name",
+    "Desmond Tutu quote in assembly",
+    "Mr Whippy van outside again",
+]
+
+
+@pytest.mark.parametrize(("text", "span", "role", "match"), POSITIVES)
+def test_finds_staff_when_named(
+    detector: StaffNameClassifier, text: str, span: str, role: str, match: str
+) -> None:
+    findings = detector.classify(text)
+    assert [(text[f.start : f.end], f.attribute("role"), f.attribute("match")) for f in findings] == [
+        (span, role, match)
+    ]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_ignores_words_when_no_staff_member_is_meant(detector: StaffNameClassifier, text: str) -> None:
+    assert detector.classify(text) == []
+
+
+def test_explains_role_without_the_name_when_staff_found(detector: StaffNameClassifier) -> None:
+    (finding,) = detector.classify("Mrs Fairbrother is lovely")
+    assert finding.explanation == "names a member of staff (headteacher)"
+    assert "Fairbrother" not in repr(detector)
