@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -67,7 +68,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -186,15 +187,15 @@ def poll(
             connector = build_connector(ref.config, secrets)
         except ConfigError as exc:
             failures += 1
-            table.add_row(ref.config.label, "-", "-", "-", f"[red]{exc}[/]")
+            table.add_row(escape(ref.config.label), "-", "-", "-", f"[red]{escape(str(exc))}[/]")
             continue
         try:
             result = pipeline.poll(runtimes[ref.school_slug], ref.account_id, connector)
         except ConnectorError as exc:
             failures += 1
-            table.add_row(ref.config.label, "-", "-", "-", f"[red]{type(exc).__name__}: {exc}[/]")
+            table.add_row(escape(ref.config.label), "-", "-", "-", f"[red]{type(exc).__name__}: {escape(str(exc))}[/]")
         else:
-            table.add_row(ref.config.label, str(result.fetched), str(result.new_items), str(result.new_cases),
+            table.add_row(escape(ref.config.label), str(result.fetched), str(result.new_items), str(result.new_cases),
                           "[green]ok[/]")
         finally:
             connector.close()
@@ -223,7 +224,7 @@ def cases_list(
         )
         if status:
             query = query.where(Case.status == status)
-        rows = [case_summary(case, slug) for case, slug in session.execute(query).tuples()]
+        rows = [case_summary(case, slug) for case, slug in session.execute(query)]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -301,14 +302,14 @@ def classify(
         typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
         return
     for result in results:
-        console.rule(result["text"][:100], style="dim")
+        console.rule(escape(result["text"][:100]), style="dim")
         if not result["findings"]:
             console.print("  nothing found")
             continue
         table = Table("label", "score", "span", "explanation", box=None, pad_edge=False)
         for f in result["findings"]:
-            table.add_row(f["label"], f"{f['score']:.2f}", repr(f["span"]) if f["span"] else "(whole text)",
-                          f["explanation"])
+            table.add_row(f["label"], f"{f['score']:.2f}", escape(repr(f["span"])) if f["span"] else "(whole text)",
+                          escape(f["explanation"]))
         console.print(table)
         a = result["assessment"]
         if a:

@@ -193,6 +193,9 @@ class Pipeline:
         return known
 
     def _judge(self, runtime: SchoolRuntime, item: cb.Item) -> _Judged:
+        if item.author.external_id is not None and item.author.external_id == item.account_external_id:
+            # The school's own posts and replies are stored for context but are not the school's to moderate.
+            return _Judged(item, (), None)
         try:
             findings = tuple(runtime.analyzer.analyze(item.text))
             return _Judged(item, findings, assess(findings, runtime.policy))

@@ -66,7 +66,7 @@ def sync_schools(sessions: sessionmaker[Session], settings: Settings) -> list[Ac
 
 def school_ids(sessions: sessionmaker[Session]) -> dict[str, int]:
     with sessions() as session:
-        return dict(session.execute(select(School.slug, School.id)).tuples().all())
+        return dict(session.execute(select(School.slug, School.id)).all())
 
 
 def build_runtime(school_id: int, school: SchoolConfig, settings: Settings) -> SchoolRuntime:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bot.models import Case
@@ -53,7 +54,7 @@ def print_cases(console: Console, rows: list[dict[str, Any]], *, title: str = "C
         cells = [str(row["id"]), row["category"], f"[{styles.get(row['severity'], '')}]{row['severity']}[/]",
                  row["route"], row["status"], due, row["platform"] or "-"]
         if excerpts is not None:
-            cells.append(excerpts.get(row["id"], ""))
+            cells.append(escape(excerpts.get(row["id"], "")))
         table.add_row(*cells)
     if not rows:
         console.print("No cases.")
