@@ -11,24 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from bot import audit as audit_log
-from bot.config import ConfigError, SecretStore, Settings, default_config_path, load_config
-from bot.db import (
-    DatabaseError,
-    database_url,
-    ensure_schema,
-    make_engine,
-    safe_url,
-    session_factory,
-)
-from bot.models import Case, School
-from bot.views import case_summary, print_cases
+from bot.cli_cases import cases_app
+from bot.cli_common import ConfigOpt, DatabaseOpt, JsonOpt, console, err, fail, open_engine, open_settings
+from bot.config import ConfigError, SecretStore
+from bot.db import safe_url, session_factory
 from bot.sla import SlaKind, WorkingCalendar
 from classifiers.base import Finding
 
@@ -40,7 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-cases_app = typer.Typer(help="The moderation log: cases opened from flagged comments.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 sandbox_app = typer.Typer(help="The built-in platform sandbox used by the demo and the tests.", no_args_is_help=True)
 sla_app = typer.Typer(help="Response deadlines on the UK school calendar.", no_args_is_help=True)
@@ -50,27 +39,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(sla_app, name="sla")
 app.add_typer(audit_app, name="audit")
-
-console = Console()
-err = Console(stderr=True)
-
-DatabaseOpt = Annotated[
-    str | None,
-    typer.Option("--database", "-d", envvar="SOCIALGUARD_DATABASE_URL", show_envvar=True,
-                 help="Database URL [default: sqlite:///socialguard.db]. PostgreSQL: postgresql://user@host/db"),
-]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", envvar="SOCIALGUARD_CONFIG", show_envvar=True,
-                 help="Config file [default: ./socialguard.toml]."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False) -> None:
@@ -82,30 +50,6 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log prog
     # httpx logs every request URL at INFO; ours carry no tokens, but keep third-party request logs quiet.
     for noisy in ("httpx", "httpcore", "tweepy", "urllib3", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def _settings(config: Path | None, *, required: bool) -> Settings | None:
-    path = config or default_config_path()
-    if path is None:
-        if required:
-            raise fail("no config file: pass --config, set SOCIALGUARD_CONFIG, or create one with `socialguard init`")
-        return None
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
-
-
-def _engine(database: str | None):  # type: ignore[no-untyped-def]
-    url = database_url(database)
-    try:
-        engine = make_engine(url)
-        ensure_schema(engine)
-    except DatabaseError as exc:
-        raise fail(str(exc)) from None
-    except Exception as exc:  # driver errors: unreachable server, permissions, locked file
-        raise fail(f"cannot open database {safe_url(url)}: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
-    return engine
 
 
 # -- init ------------------------------------------------------------------------------------------------------
@@ -164,9 +108,9 @@ def poll(
     from bot.schools import build_connector, build_runtime, school_ids, sync_schools
     from connectors.errors import ConnectorError
 
-    settings = _settings(config, required=True)
+    settings = open_settings(config, required=True)
     assert settings is not None
-    sessions = session_factory(_engine(database))
+    sessions = session_factory(open_engine(database))
     try:
         refs = sync_schools(sessions, settings)
         ids = school_ids(sessions)
@@ -184,7 +128,7 @@ def poll(
     failures = 0
     for ref in refs:
         try:
-            connector = build_connector(ref.config, secrets)
+            connector = build_connector(ref.config, ref.school, secrets)
         except ConfigError as exc:
             failures += 1
             table.add_row(escape(ref.config.label), "-", "-", "-", f"[red]{escape(str(exc))}[/]")
@@ -202,33 +146,6 @@ def poll(
     console.print(table)
     if failures:
         raise typer.Exit(1)
-
-
-# -- cases -----------------------------------------------------------------------------------------------------
-
-
-@cases_app.command("list")
-def cases_list(
-    database: DatabaseOpt = None,
-    status: Annotated[str | None, typer.Option(help="Only cases with this status (e.g. new).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """List cases, most serious first."""
-    sessions = session_factory(_engine(database))
-    with sessions() as session:
-        query = (
-            select(Case, School.slug)
-            .join(School, School.id == Case.school_id)
-            .options(selectinload(Case.items))
-            .order_by(Case.severity.desc(), Case.due_at.is_(None), Case.due_at, Case.id)
-        )
-        if status:
-            query = query.where(Case.status == status)
-        rows = [case_summary(case, slug) for case, slug in session.execute(query)]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    print_cases(console, rows)
 
 
 # -- classify --------------------------------------------------------------------------------------------------
@@ -257,7 +174,7 @@ def classify(
     from classifiers.engine import Analyzer, SchoolProfile
     from classifiers.policy import PolicyConfig, assess
 
-    settings = _settings(config, required=False)
+    settings = open_settings(config, required=False)
     if settings is None:
         profile = SchoolProfile(name="", aliases=(), town=None, official_phones=(), official_emails=(),
                                 roster_path=None, staff_path=None)
@@ -325,7 +242,7 @@ def db_upgrade(database: DatabaseOpt = None) -> None:
     """Create the schema or migrate it to the latest revision."""
     from bot.db import current_revision
 
-    engine = _engine(database)
+    engine = open_engine(database)
     console.print(f"{safe_url(str(engine.url))} is at revision {current_revision(engine)}")
 
 
@@ -376,7 +293,7 @@ def sla_due(
 @audit_app.command("verify")
 def audit_verify(database: DatabaseOpt = None) -> None:
     """Check every link of the audit hash chain; report the first broken one."""
-    sessions = session_factory(_engine(database))
+    sessions = session_factory(open_engine(database))
     with sessions() as session:
         result = audit_log.verify(session)
     if result.ok:

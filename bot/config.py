@@ -72,6 +72,13 @@ class AccountConfig(_Strict):
     api_version: str = Field(default="v25.0", pattern=r"^v\d+\.\d+$")
     lookback_days: int = Field(default=30, ge=1, le=365)
     enabled: bool = True
+    # X: the account's @handle, and whether to run recent search for the school's name and aliases.
+    handle: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{1,15}$")
+    search: bool = True
+    # Extra search terms besides the school's name and aliases (X recent search; web feed matching).
+    search_terms: list[str] = Field(default_factory=list)
+    # YouTube Data API daily quota for the Google Cloud project behind the token.
+    daily_quota_units: int = Field(default=10_000, ge=100)
 
     @property
     def label(self) -> str:

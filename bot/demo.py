@@ -134,7 +134,7 @@ def run_demo(url: str, *, polls: int, console: Console) -> None:
         for number in range(1, polls + 1):
             result = PollResult(refs[0].account_id)
             for ref in refs:
-                connector = build_connector(ref.config, secrets)
+                connector = build_connector(ref.config, ref.school, secrets)
                 try:
                     result.add(pipeline.poll(runtime, ref.account_id, connector))
                 finally:

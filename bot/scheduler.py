@@ -27,7 +27,7 @@ def poll_job(scheduler: BaseScheduler, pipeline: Pipeline, ref: AccountRef, runt
              secrets: SecretStore) -> None:
     """Poll one account. The scheduler's top-level boundary: errors are logged, never raised into APScheduler."""
     try:
-        connector = build_connector(ref.config, secrets)
+        connector = build_connector(ref.config, ref.school, secrets)
     except ConfigError as exc:
         logger.error("%s: cannot start polling: %s", ref.config.label, exc)
         scheduler.pause_job(job_id(ref))

@@ -25,8 +25,12 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class AccountRef:
     account_id: int
-    school_slug: str
+    school: SchoolConfig
     config: AccountConfig
+
+    @property
+    def school_slug(self) -> str:
+        return self.school.slug
 
 
 def sync_schools(sessions: sessionmaker[Session], settings: Settings) -> list[AccountRef]:
@@ -60,7 +64,7 @@ def sync_schools(sessions: sessionmaker[Session], settings: Settings) -> list[Ac
                     )
                 account.name, account.enabled = account_cfg.label, account_cfg.enabled
                 if account_cfg.enabled:
-                    refs.append(AccountRef(account.id, school_cfg.slug, account_cfg))
+                    refs.append(AccountRef(account.id, school_cfg, account_cfg))
     return refs
 
 
@@ -93,10 +97,12 @@ def build_runtime(school_id: int, school: SchoolConfig, settings: Settings) -> S
                          policy=settings.policy_config(school), calendar=calendar)
 
 
-ConnectorFactory = Callable[[AccountConfig, SecretStore, HttpClient, Clock], Connector]
+#: Builds one platform's connector from its account config, the school it belongs to, secrets and an HTTP client.
+ConnectorFactory = Callable[[AccountConfig, SchoolConfig, SecretStore, HttpClient, Clock], Connector]
 
 
-def _facebook(account: AccountConfig, secrets: SecretStore, http: HttpClient, clock: Clock) -> Connector:
+def _facebook(account: AccountConfig, school: SchoolConfig, secrets: SecretStore, http: HttpClient,
+              clock: Clock) -> Connector:
     return FacebookConnector(
         page_id=account.external_id,
         token=secrets.get(account.token_env, purpose=f"account {account.label}"),
@@ -116,6 +122,7 @@ FACTORIES: dict[Platform, ConnectorFactory] = {
 
 def build_connector(
     account: AccountConfig,
+    school: SchoolConfig,
     secrets: SecretStore,
     *,
     clock: Clock = utc_now,
@@ -127,4 +134,4 @@ def build_connector(
             f"account {account.label}: no {account.platform.value} connector in this version of SocialGuard "
             f"(available: {', '.join(p.value for p in FACTORIES)})"
         )
-    return factory(account, secrets, HttpClient(sleep=sleep, clock=clock), clock)
+    return factory(account, school, secrets, HttpClient(sleep=sleep, clock=clock), clock)

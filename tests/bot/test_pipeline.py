@@ -86,7 +86,7 @@ SECRETS = SecretStore(environ={"OAK_TOKEN": TOKEN}, dotenv_path=None)
 
 def poll(pipeline: Pipeline, world: tuple[SchoolRuntime, AccountRef], secrets: SecretStore = SECRETS):  # type: ignore[no-untyped-def]
     runtime, ref = world
-    connector = build_connector(ref.config, secrets, clock=FixedClock(NOW), sleep=lambda s: None)
+    connector = build_connector(ref.config, ref.school, secrets, clock=FixedClock(NOW), sleep=lambda s: None)
     try:
         return pipeline.poll(runtime, ref.account_id, connector)
     finally:
