@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import sys
 from datetime import datetime
 from importlib import resources
@@ -15,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot import audit as audit_log
+from bot.cli_accounts import accounts_app
 from bot.cli_cases import cases_app
 from bot.cli_common import ConfigOpt, DatabaseOpt, JsonOpt, console, err, fail, open_engine, open_settings
 from bot.config import ConfigError, SecretStore
@@ -35,6 +37,7 @@ sandbox_app = typer.Typer(help="The built-in platform sandbox used by the demo a
 sla_app = typer.Typer(help="Response deadlines on the UK school calendar.", no_args_is_help=True)
 audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
+app.add_typer(accounts_app, name="accounts")
 app.add_typer(db_app, name="db")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(sla_app, name="sla")
@@ -146,6 +149,56 @@ def poll(
     console.print(table)
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    config: ConfigOpt = None,
+    database: DatabaseOpt = None,
+    host: Annotated[str, typer.Option(help="Address for the webhook endpoint.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the webhook endpoint.")] = 8080,
+) -> None:
+    """Poll every account on its interval and receive Facebook/Instagram webhooks, until interrupted."""
+    import uvicorn
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.pipeline import Pipeline
+    from bot.scheduler import build_scheduler, poll_now
+    from bot.schools import build_runtime, school_ids, sync_schools
+    from bot.webhooks import PATH, WebhookIngest, create_app
+
+    settings = open_settings(config, required=True)
+    assert settings is not None
+    sessions = session_factory(open_engine(database))
+    secrets = SecretStore()
+    try:
+        refs = sync_schools(sessions, settings)
+        ids = school_ids(sessions)
+        runtimes = {s.slug: build_runtime(ids[s.slug], s, settings) for s in settings.schools}
+        app_secret = secrets.optional(settings.webhooks.app_secret_env)
+        verify_token = secrets.optional(settings.webhooks.verify_token_env)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    pipeline = Pipeline(sessions, log_comment_text=settings.log_comment_text)
+    scheduler = build_scheduler(pipeline, refs, runtimes, secrets, BackgroundScheduler(timezone="UTC"))
+    scheduler.start()
+    console.print(f"Polling {len(refs)} account(s).")
+    try:
+        if app_secret is None or verify_token is None:
+            console.print("Webhooks are off (set [webhooks] app_secret_env and verify_token_env to turn them on). "
+                          "Press Ctrl-C to stop.")
+            threading.Event().wait()
+        ingest = WebhookIngest(sessions, pipeline, {ids[s]: r for s, r in runtimes.items()},
+                               lambda account_id: poll_now(scheduler, account_id))
+        app_ = create_app(ingest, app_secret=app_secret, verify_token=verify_token,
+                          max_body_bytes=settings.webhooks.max_body_bytes)
+        console.print(f"Receiving Meta webhooks at http://{host}:{port}{PATH}. Press Ctrl-C to stop.")
+        uvicorn.run(app_, host=host, port=port, log_level="warning")
+    except KeyboardInterrupt:
+        console.print("Interrupted.")
+    finally:
+        scheduler.shutdown(wait=False)
+        console.print("Stopped.")
 
 
 # -- classify --------------------------------------------------------------------------------------------------

@@ -141,6 +141,14 @@ class AlertsConfig(_Strict):
     digest_time: time = time(7, 30)
 
 
+class WebhooksConfig(_Strict):
+    """Real-time deliveries from Meta (Facebook Pages and Instagram). Both values are secrets: name env vars."""
+
+    app_secret_env: EnvName | None = None
+    verify_token_env: EnvName | None = None
+    max_body_bytes: int = Field(default=5_000_000, ge=10_000)
+
+
 class Settings(BaseSettings):
     """The whole configuration. Values come from the TOML file; ``SOCIALGUARD_LOG_COMMENT_TEXT`` may override
     the logging flag from the environment."""
@@ -149,6 +157,7 @@ class Settings(BaseSettings):
 
     schools: list[SchoolConfig] = Field(min_length=1)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    webhooks: WebhooksConfig = Field(default_factory=WebhooksConfig)
     thresholds: dict[Label, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
     log_comment_text: bool = Field(default=False, description="log comment text (contains personal data)")
 

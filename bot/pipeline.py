@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import audit
+from bot import audit, health
 from bot.models import Account, Case, CursorState, Finding, Item, OutboxMessage
 from bot.redact import excerpt
 from bot.sla import WorkingCalendar
@@ -26,7 +26,7 @@ from classifiers.base import Label
 from classifiers.engine import Analyzer
 from classifiers.policy import Assessment, PolicyConfig, Severity, assess
 from connectors import base as cb
-from connectors.errors import AuthError, ConnectorError, RateLimitedError
+from connectors.errors import ConnectorError
 
 logger = logging.getLogger(__name__)
 
@@ -116,16 +116,8 @@ class Pipeline:
     def _record_health(self, account_id: int, error: ConnectorError | None) -> None:
         with self._sessions() as session, session.begin():
             account = session.get(Account, account_id)
-            if account is None:
-                return
-            if error is None:
-                account.health, account.last_success_at, account.last_error = "ok", self._clock(), None
-            elif isinstance(error, AuthError):
-                account.health, account.last_error = "auth_expired", str(error)
-            elif isinstance(error, RateLimitedError):
-                account.health, account.last_error = "rate_limited", str(error)
-            else:
-                account.health, account.last_error = "failing", str(error)
+            if account is not None:
+                health.record(session, account, error, now=self._clock())
 
     # -- ingest --------------------------------------------------------------------------------------------
 
@@ -175,6 +167,20 @@ class Pipeline:
             account_id, result.fetched, result.new_items, result.duplicates, result.new_cases,
         )
         return result
+
+    def apply_states(self, platform: str, states: dict[str, cb.PlatformState]) -> int:
+        """Record that stored items were hidden, unhidden or removed on the platform; return how many changed.
+        Items never stored are ignored: a state change carries no text to judge."""
+        changed = 0
+        with self._sessions() as session, session.begin():
+            for external_id, state in states.items():
+                result = session.execute(
+                    update(Item)
+                    .where(Item.platform == platform, Item.external_id == external_id, Item.platform_state != state.value)
+                    .values(platform_state=state.value)
+                )
+                changed += result.rowcount or 0
+        return changed
 
     def _known_states(self, items: Sequence[cb.Item]) -> dict[tuple[str, str], str]:
         known: dict[tuple[str, str], str] = {}

@@ -69,6 +69,13 @@ def build_scheduler(pipeline: Pipeline, refs: Sequence[AccountRef], runtimes: Ma
     return scheduler
 
 
+def poll_now(scheduler: BaseScheduler, account_id: int) -> None:
+    """Bring an account's next poll forward to now (a webhook said something arrived that needs fetching)."""
+    job = scheduler.get_job(f"poll:{account_id}")
+    if job is not None and job.next_run_time is not None:
+        job.modify(next_run_time=datetime.now(UTC))
+
+
 def run_forever(pipeline: Pipeline, refs: Sequence[AccountRef], runtimes: Mapping[str, SchoolRuntime],
                 secrets: SecretStore, *, console: Console) -> None:
     scheduler = build_scheduler(pipeline, refs, runtimes, secrets)

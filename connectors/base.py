@@ -170,6 +170,22 @@ class Connector(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class TokenStatus:
+    """What the platform says about a credential: ``valid``, a human ``detail``, and expiry if it tells us."""
+
+    valid: bool
+    detail: str
+    expires_at: datetime | None = None
+
+
+@runtime_checkable
+class ChecksToken(Protocol):
+    """Connectors whose platform can tell us whether the token works, without fetching comments."""
+
+    def check_token(self) -> TokenStatus: ...
+
+
 def unsupported(platform: str, action: Action | str, capabilities: Capabilities) -> UnsupportedActionError:
     """Build the error for an action the platform does not offer, using the capability note as the reason."""
     name = Action(action).value
