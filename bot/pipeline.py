@@ -174,12 +174,13 @@ class Pipeline:
         changed = 0
         with self._sessions() as session, session.begin():
             for external_id, state in states.items():
-                result = session.execute(
+                row = session.execute(
                     update(Item)
                     .where(Item.platform == platform, Item.external_id == external_id, Item.platform_state != state.value)
                     .values(platform_state=state.value)
-                )
-                changed += result.rowcount or 0
+                    .returning(Item.id)
+                ).first()
+                changed += row is not None
         return changed
 
     def _known_states(self, items: Sequence[cb.Item]) -> dict[tuple[str, str], str]:

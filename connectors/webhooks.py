@@ -92,6 +92,10 @@ def _when(value: Any, fallback: Any) -> datetime:
     raise MalformedResponseError("webhook change has no usable time", platform="meta", code="created_time")
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 _HIDE_VERBS = {"hide": PlatformState.HIDDEN, "unhide": PlatformState.VISIBLE, "remove": PlatformState.DELETED}
 
 
@@ -104,7 +108,7 @@ def _facebook_change(page_id: str, entry_time: Any, field: str, value: Mapping[s
         return StateChange("facebook", page_id, comment_id, _HIDE_VERBS[verb])
     if verb not in ("add", "edited"):
         return None
-    sender = value.get("from") if isinstance(value.get("from"), Mapping) else {}
+    sender = _mapping(value.get("from"))
     author = Author(
         external_id=str(sender.get("id") or value.get("sender_id") or "") or None,
         display_name=sender.get("name") or value.get("sender_name"),
@@ -132,8 +136,8 @@ def _instagram_change(ig_id: str, entry_time: Any, field: str, value: Mapping[st
     if field not in ("comments", "live_comments"):
         return None
     comment_id = _str(value.get("id") or value.get("comment_id"), "id")
-    sender = value.get("from") if isinstance(value.get("from"), Mapping) else {}
-    media = value.get("media") if isinstance(value.get("media"), Mapping) else {}
+    sender = _mapping(value.get("from"))
+    media = _mapping(value.get("media"))
     parent_id = value.get("parent_id")
     return Item(
         platform="instagram",
