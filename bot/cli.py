@@ -165,7 +165,7 @@ def run(
     from bot.pipeline import Pipeline
     from bot.scheduler import build_scheduler, poll_now
     from bot.schools import build_runtime, school_ids, sync_schools
-    from bot.webhooks import PATH, WebhookIngest, create_app
+    from bot.webhooks import PATH, ConnectorMentionResolver, WebhookIngest, create_app
 
     settings = open_settings(config, required=True)
     assert settings is not None
@@ -189,7 +189,8 @@ def run(
                           "Press Ctrl-C to stop.")
             threading.Event().wait()
         ingest = WebhookIngest(sessions, pipeline, {ids[s]: r for s, r in runtimes.items()},
-                               lambda account_id: poll_now(scheduler, account_id))
+                               lambda account_id: poll_now(scheduler, account_id),
+                               ConnectorMentionResolver(refs, secrets))
         app_ = create_app(ingest, app_secret=app_secret, verify_token=verify_token,
                           max_body_bytes=settings.webhooks.max_body_bytes)
         console.print(f"Receiving Meta webhooks at http://{host}:{port}{PATH}. Press Ctrl-C to stop.")

@@ -23,7 +23,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from classifiers.base import Label
 from classifiers.policy import PolicyConfig, Route
-from connectors.base import Secret
+from connectors.base import Action, Secret
 
 DEFAULT_CONFIG_PATH = Path("socialguard.toml")
 ENV_CONFIG_PATH = "SOCIALGUARD_CONFIG"
@@ -52,11 +52,32 @@ class Platform(enum.StrEnum):
     WEB = "web"
 
 
+class Role(enum.StrEnum):
+    """What a member of staff may see and approve. Safeguarding cases are visible only to ``dsl`` and ``admin``."""
+
+    COMMS_OFFICER = "comms_officer"
+    HEADTEACHER = "headteacher"
+    DSL = "dsl"
+    CHAIR_OF_GOVERNORS = "chair_of_governors"
+    VIEWER = "viewer"
+    ADMIN = "admin"
+
+
+#: The category of a case whose automatic classification failed (see ``bot.pipeline.UNCLASSIFIED``).
+UNCLASSIFIED_CATEGORY = "unclassified"
+CASE_CATEGORIES = frozenset({label.value for label in Label} | {UNCLASSIFIED_CATEGORY})
+#: The only roles that may see a safeguarding case, in every interface.
+SAFEGUARDING_ROLES = frozenset({Role.DSL, Role.ADMIN})
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 EnvName = Annotated[str, Field(pattern=_ENV_NAME, description="name of an environment variable, not its value")]
+
+#: An account's OAuth refresh-token settings (YouTube), which only work together.
+_OAUTH_KEYS = ("oauth_client_id_env", "oauth_client_secret_env", "oauth_refresh_token_env")
 
 
 class AccountConfig(_Strict):
@@ -79,6 +100,36 @@ class AccountConfig(_Strict):
     search_terms: list[str] = Field(default_factory=list)
     # YouTube Data API daily quota for the Google Cloud project behind the token.
     daily_quota_units: int = Field(default=10_000, ge=100)
+    # YouTube: Google access tokens last an hour, so a running bot holds the OAuth client and a refresh token and
+    # fetches access tokens itself. All three or none; with them, token_env is not needed (and not used).
+    oauth_client_id_env: EnvName | None = None
+    oauth_client_secret_env: EnvName | None = None
+    oauth_refresh_token_env: EnvName | None = None
+    oauth_token_url: str | None = Field(default=None, description="override Google's token endpoint (the sandbox)")
+    # YouTube: accounts whose credentials belong to one Google Cloud project share its daily quota, so they must
+    # share one count. Default: one count per OAuth client (a client belongs to one project), else per token_env.
+    quota_group: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _oauth_complete(self) -> AccountConfig:
+        given = [key for key in _OAUTH_KEYS if getattr(self, key)]
+        if not given:
+            if self.oauth_token_url:
+                raise ValueError(f"oauth_token_url is set without the OAuth keys {', '.join(_OAUTH_KEYS)}")
+            return self
+        if self.platform is not Platform.YOUTUBE:
+            raise ValueError(f"{', '.join(given)}: OAuth refresh tokens are only used for YouTube accounts")
+        missing = [key for key in _OAUTH_KEYS if key not in given]
+        if missing:
+            raise ValueError(
+                f"{', '.join(given)} set without {', '.join(missing)}: the OAuth keys "
+                f"{', '.join(_OAUTH_KEYS)} must be given together or not at all"
+            )
+        return self
+
+    @property
+    def has_oauth(self) -> bool:
+        return self.oauth_refresh_token_env is not None
 
     @property
     def label(self) -> str:
@@ -114,6 +165,7 @@ class SchoolConfig(_Strict):
     closures: list[Closure] = Field(default_factory=list)
     routing: dict[Label, Route] = Field(default_factory=dict)
     accounts: list[AccountConfig] = Field(default_factory=list)
+    complaints_url: str | None = Field(default=None, description="the complaints procedure, for reply templates")
 
     @field_validator("timezone")
     @classmethod
@@ -149,6 +201,94 @@ class WebhooksConfig(_Strict):
     max_body_bytes: int = Field(default=5_000_000, ge=10_000)
 
 
+def _check_categories(keys: Mapping[str, object]) -> None:
+    unknown = sorted(set(keys) - CASE_CATEGORIES)
+    if unknown:
+        raise ValueError(f"unknown categor{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)} "
+                         f"(expected one of {', '.join(sorted(CASE_CATEGORIES))})")
+
+
+class ActionRule(_Strict):
+    """Who may approve one kind of action: ``approvers`` by default, ``by_category`` where a category differs."""
+
+    approvers: list[Role] = Field(min_length=1)
+    #: Safeguarding defaults to the DSL, so a rule that only names ``approvers`` stays valid.
+    by_category: dict[str, list[Role]] = Field(default_factory=lambda: {Label.SAFEGUARDING.value: [Role.DSL]})
+    two_person: bool = Field(default=False, description="two different people must approve")
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ActionRule:
+        _check_categories(self.by_category)
+        for category, roles in {"(default)": self.approvers, **self.by_category}.items():
+            if not roles:
+                raise ValueError(f"{category}: name at least one role")
+            if Role.VIEWER in roles:
+                raise ValueError(f"{category}: viewer is read-only and cannot approve actions")
+        # An approver must be able to see the case; only the DSL and admin can see safeguarding cases.
+        safeguarding = self.by_category.get(Label.SAFEGUARDING.value, self.approvers)
+        if not SAFEGUARDING_ROLES & set(safeguarding):
+            raise ValueError("safeguarding cases are visible only to dsl and admin, so the roles for safeguarding "
+                             'must include one of them (add by_category.safeguarding = ["dsl"])')
+        return self
+
+    def roles_for(self, category: str) -> frozenset[Role]:
+        return frozenset(self.by_category.get(category, self.approvers))
+
+
+class ApprovalsConfig(_Strict):
+    """Who approves each action, per category. Nothing is hidden, deleted, posted or banned without it, except
+    the optional automatic hide pending review (hide is reversible; delete is never automatic)."""
+
+    hide: ActionRule = ActionRule(approvers=[Role.COMMS_OFFICER, Role.HEADTEACHER])
+    unhide: ActionRule = ActionRule(approvers=[Role.COMMS_OFFICER, Role.HEADTEACHER])
+    delete: ActionRule = ActionRule(approvers=[Role.HEADTEACHER])
+    reply: ActionRule = ActionRule(approvers=[Role.COMMS_OFFICER, Role.HEADTEACHER])
+    ban: ActionRule = ActionRule(approvers=[Role.HEADTEACHER])
+    auto_hide: list[str] = Field(default_factory=list,
+                                 description="categories hidden at once, pending a person's review")
+
+    @field_validator("auto_hide")
+    @classmethod
+    def _known_categories(cls, value: list[str]) -> list[str]:
+        _check_categories(dict.fromkeys(value))
+        return value
+
+    def rule(self, action: Action | str) -> ActionRule:
+        rule: ActionRule = getattr(self, Action(action).value)
+        return rule
+
+
+class RetentionConfig(_Strict):
+    """How long comment text and author details are kept after a case closes (days), per category. Case
+    metadata and the audit log are kept."""
+
+    default_days: int = Field(default=365, ge=1)
+    #: Comments that opened no case are kept only long enough to give context to later ones.
+    unflagged_days: int = Field(default=30, ge=1)
+    categories: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:
+        _check_categories(value)
+        return value
+
+    def days_for(self, category: str) -> int:
+        return self.categories.get(category, self.default_days)
+
+
+class SlaConfig(_Strict):
+    """How the log shows response deadlines."""
+
+    due_soon_minutes: int = Field(default=120, ge=1, description="an open case this close to its deadline is due_soon")
+
+
+class RepliesConfig(_Strict):
+    """Reply templates: a folder of ``<name>.txt`` files; the built-in set (config/templates) when unset."""
+
+    templates_dir: Path | None = None
+
+
 class Settings(BaseSettings):
     """The whole configuration. Values come from the TOML file; ``SOCIALGUARD_LOG_COMMENT_TEXT`` may override
     the logging flag from the environment."""
@@ -158,6 +298,10 @@ class Settings(BaseSettings):
     schools: list[SchoolConfig] = Field(min_length=1)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     webhooks: WebhooksConfig = Field(default_factory=WebhooksConfig)
+    approvals: ApprovalsConfig = Field(default_factory=ApprovalsConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    sla: SlaConfig = Field(default_factory=SlaConfig)
+    replies: RepliesConfig = Field(default_factory=RepliesConfig)
     thresholds: dict[Label, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
     log_comment_text: bool = Field(default=False, description="log comment text (contains personal data)")
 
@@ -260,6 +404,9 @@ def parse_config(data: Mapping[str, Any], *, source: str = "<config>", base_dir:
             for school in settings.schools
         ]
         settings = settings.model_copy(update={"schools": schools})
+        if settings.replies.templates_dir is not None:
+            replies = RepliesConfig(templates_dir=_resolve(settings.replies.templates_dir, base_dir))
+            settings = settings.model_copy(update={"replies": replies})
     return settings
 
 

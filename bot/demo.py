@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -23,12 +24,31 @@ from bot.schools import build_connector, build_runtime, school_ids, sync_schools
 from classifiers.base import Finding as FoundFinding
 from classifiers.base import Label
 from connectors.sandbox import Sandbox, seed_demo
+from connectors.sandbox.instagram import seed_demo_instagram
+from connectors.sandbox.web import seed_demo_web
+from connectors.sandbox.x import seed_demo_x
+from connectors.sandbox.youtube import seed_demo_youtube
 
-DEMO_TOKEN_ENV = "SOCIALGUARD_DEMO_FACEBOOK_TOKEN"
+#: The demo's tokens live only in this process: each account names one of these, filled from the sandbox seed.
+DEMO_TOKEN_ENVS = {
+    "facebook": "SOCIALGUARD_DEMO_FACEBOOK_TOKEN",
+    "instagram": "SOCIALGUARD_DEMO_INSTAGRAM_TOKEN",
+    "youtube": "SOCIALGUARD_DEMO_YOUTUBE_TOKEN",
+    "x": "SOCIALGUARD_DEMO_X_TOKEN",
+}
 
 
 class DemoError(Exception):
     """The demo cannot run (e.g. the database given is not a demo database)."""
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    """The seeded sandbox accounts for the made-up school, and the tokens to reach them."""
+
+    settings: Settings
+    tokens: dict[str, str]
+    counts: dict[str, int]
 
 
 def demo_data() -> Path:
@@ -36,9 +56,26 @@ def demo_data() -> Path:
     return Path(str(resources.files("bot").joinpath("data/demo")))
 
 
-def demo_settings(sandbox_url: str, page_id: str) -> Settings:
+def seed_world(sandbox: Sandbox, *, now: datetime) -> DemoWorld:
+    """Seed every platform in the sandbox for Brookfield Vale and build the config that points at it."""
+    fb = seed_demo(sandbox, now=now)
+    ig = seed_demo_instagram(sandbox, now=now)
+    yt = seed_demo_youtube(sandbox, now=now)
+    x = seed_demo_x(sandbox, now=now)
+    web = seed_demo_web(sandbox, now=now)
     data = demo_data()
-    return parse_config(
+    accounts = [
+        {"platform": "facebook", "external_id": fb.page_id, "name": "Facebook Page",
+         "token_env": DEMO_TOKEN_ENVS["facebook"], "api_base_url": sandbox.url},
+        {"platform": "instagram", "external_id": ig.ig_user_id, "name": f"Instagram @{ig.username}",
+         "token_env": DEMO_TOKEN_ENVS["instagram"], "api_base_url": sandbox.url},
+        {"platform": "youtube", "external_id": yt.channel_id, "name": "YouTube channel",
+         "token_env": DEMO_TOKEN_ENVS["youtube"], "api_base_url": f"{sandbox.url}/youtube/v3"},
+        {"platform": "x", "external_id": x.user_id, "name": f"X @{x.username}", "handle": x.username,
+         "token_env": DEMO_TOKEN_ENVS["x"], "api_base_url": sandbox.url},
+        {"platform": "web", "external_id": web.feed_url, "name": web.feed_name},
+    ]
+    settings = parse_config(
         {
             "schools": [
                 {
@@ -51,20 +88,17 @@ def demo_settings(sandbox_url: str, page_id: str) -> Settings:
                     "official_email": ["office@brookfieldvale.example.sch.uk"],
                     "roster": str(data / "roster.csv"),
                     "staff": str(data / "staff.csv"),
-                    "accounts": [
-                        {
-                            "platform": "facebook",
-                            "external_id": page_id,
-                            "name": "Brookfield Vale on Facebook (sandbox)",
-                            "token_env": DEMO_TOKEN_ENV,
-                            "api_base_url": sandbox_url,
-                        }
-                    ],
+                    "accounts": accounts,
                 }
             ]
         },
         source="<demo>",
     )
+    tokens = {DEMO_TOKEN_ENVS["facebook"]: fb.page_token, DEMO_TOKEN_ENVS["instagram"]: ig.token,
+              DEMO_TOKEN_ENVS["youtube"]: yt.token, DEMO_TOKEN_ENVS["x"]: x.token}
+    counts = {"facebook": fb.total, "instagram": len(ig.comment_ids), "youtube": len(yt.comment_ids), "x": x.total,
+              "web": web.total}
+    return DemoWorld(settings, tokens, counts)
 
 
 def _is_demo(engine: Engine) -> bool:
@@ -122,26 +156,28 @@ def run_demo(url: str, *, polls: int, console: Console) -> None:
     engine = fresh_demo_database(url)
     sessions = session_factory(engine)
     with Sandbox() as sandbox:
-        seed = seed_demo(sandbox, now=datetime.now(UTC))
-        settings = demo_settings(sandbox.url, seed.page_id)
-        console.print(f"[bold]SocialGuard demo[/]: {settings.schools[0].name} (a made-up school) on a sandbox "
-                      f"Facebook Page at {sandbox.url}")
-        refs = sync_schools(sessions, settings)
-        ids = school_ids(sessions)
-        runtime = build_runtime(ids["brookfield-vale"], settings.schools[0], settings)
+        world = seed_world(sandbox, now=datetime.now(UTC))
+        school = world.settings.schools[0]
+        console.print(f"[bold]SocialGuard demo[/]: {school.name} (a made-up school), with sandbox accounts on "
+                      f"{', '.join(world.counts)} at {sandbox.url}")
+        refs = sync_schools(sessions, world.settings)
+        runtime = build_runtime(school_ids(sessions)[school.slug], school, world.settings)
         pipeline = Pipeline(sessions)
-        secrets = SecretStore(environ={DEMO_TOKEN_ENV: seed.page_token}, dotenv_path=None)
+        secrets = SecretStore(environ=world.tokens, dotenv_path=None)
         for number in range(1, polls + 1):
-            result = PollResult(refs[0].account_id)
+            totals = PollResult(refs[0].account_id)
+            per_platform: list[str] = []
             for ref in refs:
                 connector = build_connector(ref.config, ref.school, secrets)
                 try:
-                    result.add(pipeline.poll(runtime, ref.account_id, connector))
+                    result = pipeline.poll(runtime, ref.account_id, connector)
                 finally:
                     connector.close()
+                totals.add(result)
+                per_platform.append(f"{ref.config.platform.value} {result.new_items}")
             console.print(
-                f"Poll {number}: fetched {result.fetched} comments, {result.new_items} new, "
-                f"{result.duplicates} already stored, {result.new_cases} cases opened"
+                f"Poll {number}: fetched {totals.fetched} items, {totals.new_items} new, {totals.duplicates} already "
+                f"stored, {totals.new_cases} cases opened  (new by platform: {', '.join(per_platform)})"
             )
 
     with sessions() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +17,19 @@ from bot.pipeline import SchoolRuntime
 from bot.sla import WorkingCalendar
 from classifiers.engine import Analyzer, SchoolProfile
 from connectors._http import HttpClient
-from connectors.base import Clock, Connector, Sleep, utc_now
+from connectors.base import Clock, Connector, Secret, Sleep, utc_now
 from connectors.facebook import FacebookConnector
+from connectors.instagram import InstagramConnector
+from connectors.web import WebMentionsConnector
+from connectors.x import XConnector
+from connectors.youtube import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TOKEN_URL,
+    GoogleOAuthTokens,
+    GoogleTokenCache,
+    QuotaLedger,
+    YouTubeConnector,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +127,109 @@ def _facebook(account: AccountConfig, school: SchoolConfig, secrets: SecretStore
     )
 
 
+def _instagram(account: AccountConfig, school: SchoolConfig, secrets: SecretStore, http: HttpClient,
+               clock: Clock) -> Connector:
+    return InstagramConnector(
+        ig_user_id=account.external_id,
+        token=secrets.get(account.token_env, purpose=f"account {account.label}"),
+        app_secret=secrets.optional(account.app_secret_env),
+        http=http,
+        base_url=account.api_base_url or "https://graph.facebook.com",
+        api_version=account.api_version,
+        clock=clock,
+        lookback_days=account.lookback_days,
+    )
+
+
+#: One quota ledger per Google Cloud project for the life of the process: connectors are rebuilt for every poll,
+#: but Google's daily quota is not (the cursor also carries the day's count across restarts). Keyed by
+#: ``quota_group`` when set, else by the OAuth client (a client belongs to one project), else by token env.
+_YOUTUBE_QUOTAS: dict[str, QuotaLedger] = {}
+#: Access tokens last an hour; keep each refresh token's current one across polls, rather than asking Google for
+#: a new one on every poll. Keyed by the credentials themselves, so a reconnected channel starts afresh.
+_YOUTUBE_TOKENS: dict[tuple[str, Secret], GoogleTokenCache] = {}
+_YOUTUBE_LOCK = threading.Lock()
+
+
+def _youtube(account: AccountConfig, school: SchoolConfig, secrets: SecretStore, http: HttpClient,
+             clock: Clock) -> Connector:
+    purpose = f"account {account.label}"
+    token: Secret | None = None
+    oauth: GoogleOAuthTokens | None = None
+    if account.has_oauth:
+        client_id = secrets.get(account.oauth_client_id_env, purpose=purpose).get_secret_value()
+        refresh_token = secrets.get(account.oauth_refresh_token_env, purpose=purpose)
+        with _YOUTUBE_LOCK:
+            cache = _YOUTUBE_TOKENS.setdefault((client_id, refresh_token), GoogleTokenCache())
+        oauth = GoogleOAuthTokens(
+            client_id=client_id,
+            client_secret=secrets.get(account.oauth_client_secret_env, purpose=purpose),
+            refresh_token=refresh_token,
+            http=http,
+            token_url=account.oauth_token_url or DEFAULT_TOKEN_URL,
+            clock=clock,
+            cache=cache,
+        )
+        quota_key = f"oauth-client:{client_id}"
+    elif account.token_env:
+        token = secrets.get(account.token_env, purpose=purpose)
+        quota_key = f"token-env:{account.token_env}"
+    else:
+        raise ConfigError(
+            f"{purpose}: a YouTube account needs token_env, or oauth_client_id_env, oauth_client_secret_env and "
+            "oauth_refresh_token_env (a refresh token, for anything that runs longer than an hour)"
+        )
+    if account.quota_group:
+        quota_key = f"group:{account.quota_group}"
+    with _YOUTUBE_LOCK:
+        ledger = _YOUTUBE_QUOTAS.setdefault(quota_key, QuotaLedger(account.daily_quota_units))
+        ledger.daily_units = account.daily_quota_units
+    return YouTubeConnector(
+        channel_id=account.external_id,
+        token=token,
+        oauth=oauth,
+        http=http,
+        base_url=account.api_base_url or DEFAULT_BASE_URL,
+        clock=clock,
+        lookback_days=account.lookback_days,
+        quota=ledger,
+    )
+
+
+def _x(account: AccountConfig, school: SchoolConfig, secrets: SecretStore, http: HttpClient,
+       clock: Clock) -> Connector:
+    return XConnector(
+        user_id=account.external_id,
+        token=secrets.get(account.token_env, purpose=f"account {account.label}"),
+        http=http,
+        base_url=account.api_base_url,
+        handle=account.handle,
+        # Recent search for the school's name is optional (it costs a post read per result); mentions always run.
+        search_terms=(school.name, *school.aliases, *account.search_terms) if account.search else (),
+        clock=clock,
+        lookback_days=account.lookback_days,
+    )
+
+
+def _web(account: AccountConfig, school: SchoolConfig, secrets: SecretStore, http: HttpClient,
+         clock: Clock) -> Connector:
+    return WebMentionsConnector(
+        feed_url=account.external_id,
+        terms=(school.name, *school.aliases, *account.search_terms),
+        http=http,
+        # Most feeds are public; a key is only looked up when the account names one.
+        token=secrets.get(account.token_env, purpose=f"account {account.label}") if account.token_env else None,
+        clock=clock,
+        lookback_days=account.lookback_days,
+    )
+
+
 FACTORIES: dict[Platform, ConnectorFactory] = {
     Platform.FACEBOOK: _facebook,
+    Platform.INSTAGRAM: _instagram,
+    Platform.YOUTUBE: _youtube,
+    Platform.X: _x,
+    Platform.WEB: _web,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -17,11 +17,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import SecretStore
 from bot.models import Account
 from bot.pipeline import Pipeline, SchoolRuntime
+from bot.schools import AccountRef, build_connector
 from connectors.base import Item, PlatformState, Secret
-from connectors.errors import MalformedResponseError
-from connectors.webhooks import SIGNATURE_HEADER, Delivery, handshake, parse_delivery, verify_signature
+from connectors.errors import ConnectorError, MalformedResponseError, PermanentError
+from connectors.instagram import InstagramConnector
+from connectors.webhooks import SIGNATURE_HEADER, Delivery, MentionLookup, handshake, parse_delivery, verify_signature
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,11 @@ class WebhookResult:
     state_changes: int
     poll_requests: int
     unknown_accounts: int
+    mention_failures: int = 0
+
+
+#: Looks up an Instagram mention by id through the account's connector, returning it as an Item.
+MentionResolver = Callable[[int, MentionLookup], Item]
 
 
 class WebhookIngest:
@@ -46,11 +54,13 @@ class WebhookIngest:
         pipeline: Pipeline,
         runtimes: Mapping[int, SchoolRuntime],
         request_poll: Callable[[int], None],
+        resolve_mention: MentionResolver,
     ) -> None:
         self._sessions = sessions
         self._pipeline = pipeline
         self._runtimes = runtimes
         self._request_poll = request_poll
+        self._resolve_mention = resolve_mention
 
     def _accounts(self) -> dict[tuple[str, str], tuple[int, int]]:
         with self._sessions() as session:
@@ -61,6 +71,19 @@ class WebhookIngest:
         accounts = self._accounts()
         grouped: dict[tuple[str, str], list[Item]] = defaultdict(list)
         for item in delivery.items:
+            grouped[(item.platform, item.account_external_id)].append(item)
+        mention_failures = 0
+        for mention in delivery.mentions:
+            known = accounts.get((mention.platform, mention.account_external_id))
+            if known is None:
+                continue
+            try:
+                item = self._resolve_mention(known[0], mention)
+            except ConnectorError as exc:
+                # Meta retries a delivery only on a non-200; the lookup failing is ours to report, not theirs.
+                mention_failures += 1
+                logger.error("could not look up an Instagram mention for account %s: %s", known[0], exc)
+                continue
             grouped[(item.platform, item.account_external_id)].append(item)
         new = duplicates = unknown = 0
         for key, items in grouped.items():
@@ -79,7 +102,7 @@ class WebhookIngest:
             known = accounts.get((poll.platform, poll.account_external_id))
             if known is not None:
                 self._request_poll(known[0])
-        return WebhookResult(new, duplicates, changed, len(delivery.poll_requests), unknown)
+        return WebhookResult(new, duplicates, changed, len(delivery.poll_requests), unknown, mention_failures)
 
 
 def create_app(
@@ -119,7 +142,28 @@ def create_app(
         result = await run_in_threadpool(ingest, delivery)
         return JSONResponse(
             {"new_items": result.new_items, "duplicates": result.duplicates, "state_changes": result.state_changes,
-             "poll_requests": result.poll_requests, "unknown_accounts": result.unknown_accounts}
+             "poll_requests": result.poll_requests, "unknown_accounts": result.unknown_accounts,
+             "mention_failures": result.mention_failures}
         )
 
     return app
+
+
+class ConnectorMentionResolver:
+    """Resolves mentions with a fresh connector for the account, built from the config."""
+
+    def __init__(self, refs: Sequence[AccountRef], secrets: SecretStore) -> None:
+        self._refs = {ref.account_id: ref for ref in refs}
+        self._secrets = secrets
+
+    def __call__(self, account_id: int, mention: MentionLookup) -> Item:
+        ref = self._refs.get(account_id)
+        if ref is None:
+            raise PermanentError(f"account {account_id} is not enabled in the config", platform=mention.platform)
+        connector = build_connector(ref.config, ref.school, self._secrets)
+        try:
+            if not isinstance(connector, InstagramConnector):
+                raise PermanentError("only Instagram sends mentions by id", platform=mention.platform)
+            return connector.fetch_mention(mention.media_id, mention.comment_id)
+        finally:
+            connector.close()

@@ -4,6 +4,7 @@ Connectors pass a ``raise_for_status`` function that sorts a response into the e
 :mod:`connectors.errors`. Transport failures become :class:`RetryableError`. Only ``RetryableError`` is
 retried; everything else propagates at once. A server that asks us to wait longer than
 ``RetryPolicy.max_wait_s`` is not waited for here: the error is raised so the scheduler can come back later.
+:meth:`HttpClient.call` applies the same policy to a vendor SDK's call (tweepy brings its own ``requests``).
 
 A request that is not idempotent (posting a reply) is retried only when it certainly did not run: the
 connection was never made, or the platform refused it with a rate limit. After a timeout or a 5xx the reply
@@ -19,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 #: Query parameters that carry credentials on some platforms; never logged.
 SENSITIVE_PARAMS = frozenset({"access_token", "appsecret_proof", "key", "sig", "client_secret", "token"})
+
+T = TypeVar("T")
 
 USER_AGENT = "SocialGuard/0.1 (+https://github.com/socialguard/socialguard)"
 
@@ -138,16 +141,42 @@ class HttpClient:
                 except RetryableError as exc:
                     error = exc
                     surely_not_applied = isinstance(exc, RateLimitedError)
-            if attempt >= self.policy.max_attempts or not (idempotent or surely_not_applied):
-                raise error
-            wait = self.policy.delay(attempt, error.retry_after, self._rng)
-            if wait > self.policy.max_wait_s:
-                raise error
-            logger.warning(
-                "retrying %s %s in %.1fs (attempt %d/%d): %s",
-                method, redact_url(url).split("?")[0], wait, attempt + 1, self.policy.max_attempts, error,
+            self._wait_or_raise(
+                error,
+                attempt=attempt,
+                may_retry=idempotent or surely_not_applied,
+                what=f"{method} {redact_url(url).split('?')[0]}",
             )
-            self._sleep(wait)
+
+    def call(self, fn: Callable[[], T], *, what: str, idempotent: bool = True) -> T:
+        """Run ``fn`` under the same retry policy, for vendor SDKs with their own transport (tweepy's
+        ``requests`` session). ``fn`` must raise :mod:`connectors.errors` types; ``what`` names the call in logs
+        and must not hold credentials.
+
+        ``fn`` cannot say whether a failed attempt reached the platform, so with ``idempotent=False`` only a
+        :class:`RateLimitedError` (refused before anything happened) is retried.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return fn()
+            except RetryableError as exc:
+                self._wait_or_raise(
+                    exc, attempt=attempt, may_retry=idempotent or isinstance(exc, RateLimitedError), what=what
+                )
+
+    def _wait_or_raise(self, error: RetryableError, *, attempt: int, may_retry: bool, what: str) -> None:
+        """Sleep before the next attempt, or raise ``error`` when attempts, permission or patience run out."""
+        if attempt >= self.policy.max_attempts or not may_retry:
+            raise error
+        wait = self.policy.delay(attempt, error.retry_after, self._rng)
+        if wait > self.policy.max_wait_s:
+            raise error
+        logger.warning(
+            "retrying %s in %.1fs (attempt %d/%d): %s", what, wait, attempt + 1, self.policy.max_attempts, error
+        )
+        self._sleep(wait)
 
     def close(self) -> None:
         if self._owns_client:

@@ -65,11 +65,23 @@ class PollRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class MentionLookup:
+    """An Instagram ``mentions`` event: only ids arrive, and no listing endpoint would find the mention later,
+    so it must be looked up by id (``mentioned_comment`` / ``mentioned_media``) when the event arrives."""
+
+    platform: str
+    account_external_id: str
+    media_id: str
+    comment_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     items: tuple[Item, ...]
     state_changes: tuple[StateChange, ...]
     poll_requests: tuple[PollRequest, ...]
     ignored: int
+    mentions: tuple[MentionLookup, ...] = ()
 
 
 def _str(value: Any, field: str) -> str:
@@ -130,9 +142,15 @@ def _facebook_change(page_id: str, entry_time: Any, field: str, value: Mapping[s
     )
 
 
-def _instagram_change(ig_id: str, entry_time: Any, field: str, value: Mapping[str, Any]) -> Item | PollRequest | None:
-    if field == "mentions" or (field == "comments" and not value.get("text")):
-        return PollRequest("instagram", ig_id)  # ids only: the connector fetches the text
+def _instagram_change(
+    ig_id: str, entry_time: Any, field: str, value: Mapping[str, Any]
+) -> Item | PollRequest | MentionLookup | None:
+    if field == "mentions":
+        comment_id = value.get("comment_id")
+        return MentionLookup("instagram", ig_id, _str(value.get("media_id"), "media_id"),
+                             str(comment_id) if comment_id else None)
+    if field == "comments" and not value.get("text"):
+        return PollRequest("instagram", ig_id)  # ids only, on the account's own media: the next poll reads it
     if field not in ("comments", "live_comments"):
         return None
     comment_id = _str(value.get("id") or value.get("comment_id"), "id")
@@ -147,7 +165,8 @@ def _instagram_change(ig_id: str, entry_time: Any, field: str, value: Mapping[st
         text=str(value.get("text")),
         created_at=_when(value.get("timestamp") or value.get("created_time"), entry_time),
         author=Author(external_id=str(sender.get("id") or "") or None, display_name=sender.get("username")),
-        parent_external_id=parent_id if isinstance(parent_id, str) and parent_id else None,
+        # Polling records a top-level comment's parent as its media; do the same so both paths agree.
+        parent_external_id=parent_id if isinstance(parent_id, str) and parent_id else (str(media["id"]) if media.get("id") else None),
         post_external_id=str(media["id"]) if media.get("id") else None,
     )
 
@@ -167,6 +186,7 @@ def parse_delivery(body: bytes) -> Delivery:
     items: list[Item] = []
     states: list[StateChange] = []
     polls: list[PollRequest] = []
+    mentions: list[MentionLookup] = []
     ignored = 0
     for entry in payload["entry"]:
         if not isinstance(entry, Mapping):
@@ -181,7 +201,7 @@ def parse_delivery(body: bytes) -> Delivery:
             if not isinstance(value, Mapping):
                 raise MalformedResponseError("webhook change has no 'value' object", platform="meta", code="value")
             field = str(change.get("field"))
-            parsed: Item | StateChange | PollRequest | None
+            parsed: Item | StateChange | PollRequest | MentionLookup | None
             if kind == "page":
                 parsed = _facebook_change(account_id, entry.get("time"), field, value) if field in ("feed", "mention") else None
             else:
@@ -193,6 +213,9 @@ def parse_delivery(body: bytes) -> Delivery:
             elif isinstance(parsed, PollRequest):
                 if parsed not in polls:
                     polls.append(parsed)
+            elif isinstance(parsed, MentionLookup):
+                if parsed not in mentions:
+                    mentions.append(parsed)
             else:
                 ignored += 1
-    return Delivery(tuple(items), tuple(states), tuple(polls), ignored)
+    return Delivery(tuple(items), tuple(states), tuple(polls), ignored, tuple(mentions))

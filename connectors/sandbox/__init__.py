@@ -21,17 +21,32 @@ from typing import Self
 
 from connectors.base import Clock, utc_now
 from connectors.sandbox.facebook import CommentSnapshot, FacebookSandbox, RecordedRequest
+from connectors.sandbox.instagram import InstagramCommentSnapshot, InstagramSandbox
 from connectors.sandbox.seed import DemoSeed, seed_demo
 from connectors.sandbox.server import Router, SandboxServer
+from connectors.sandbox.web import WebDemoSeed, WebSandbox, seed_demo_web
+from connectors.sandbox.x import TweetSnapshot, XDemoSeed, XSandbox, seed_demo_x
+from connectors.sandbox.youtube import YouTubeCommentSnapshot, YouTubeSandbox
 
 __all__ = [
     "CommentSnapshot",
     "DemoSeed",
     "FacebookSandbox",
+    "InstagramCommentSnapshot",
+    "InstagramSandbox",
     "ManualClock",
     "RecordedRequest",
     "Sandbox",
+    "TweetSnapshot",
+    "WebDemoSeed",
+    "WebSandbox",
+    "XDemoSeed",
+    "XSandbox",
+    "YouTubeCommentSnapshot",
+    "YouTubeSandbox",
     "seed_demo",
+    "seed_demo_web",
+    "seed_demo_x",
     "serve",
 ]
 
@@ -62,7 +77,16 @@ class Sandbox:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, clock: Clock = utc_now) -> None:
         self.router = Router()
         self.facebook = FacebookSandbox(clock=clock)
+        # Instagram shares Graph's paths with Facebook: it routes first and passes on ids and tokens it does not own.
+        self.instagram = InstagramSandbox(clock=clock)
+        self.instagram.register(self.router, fallback=self.facebook.handle)
         self.facebook.register(self.router)
+        self.youtube = YouTubeSandbox(clock=clock)
+        self.youtube.register(self.router)
+        self.x = XSandbox(clock=clock)
+        self.x.register(self.router)
+        self.web = WebSandbox(clock=clock)
+        self.web.register(self.router)
         self._server = SandboxServer(self.router, host=host, port=port)
 
     @property

@@ -33,6 +33,7 @@ def test_demo_twice_gives_the_same_cases_without_duplicates(db_url: str) -> None
     assert len(cases_first) == len(cases_second) > 0
     keys = {(c["platform"], c["external_id"]) for c in cases_second}
     assert len(keys) == len(cases_second), "one case per item"
+    assert {c["platform"] for c in cases_second} == {"facebook", "instagram", "youtube", "x", "web"}
     categories = {c["category"] for c in cases_second}
     assert {"abuse", "pupil_identified", "safeguarding"} <= categories
     for case in cases_second:

@@ -106,3 +106,43 @@ def test_missing_secret_names_the_variable(tmp_path: Path) -> None:
     store = SecretStore(environ={}, dotenv_path=None)
     with pytest.raises(ConfigError, match="environment variable OAK_FB_TOKEN is not set"):
         store.get("OAK_FB_TOKEN", purpose="account Oak Lane on Facebook")
+
+
+YOUTUBE = MINIMAL.replace('platform = "facebook"', 'platform = "youtube"').replace(
+    'external_id = "123"\ntoken_env = "OAK_FB_TOKEN"\n',
+    'external_id = "UCoaklane000000000000001"\n'
+    'oauth_client_id_env = "OAK_YT_CLIENT_ID"\n'
+    'oauth_client_secret_env = "OAK_YT_CLIENT_SECRET"\n'
+    'oauth_refresh_token_env = "OAK_YT_REFRESH_TOKEN"\n'
+    'quota_group = "oak-trust-project"\n',
+)
+
+
+def test_youtube_oauth_keys_validate_without_token_env(tmp_path: Path) -> None:
+    account = load_config(write(tmp_path, YOUTUBE)).schools[0].accounts[0]
+    assert account.token_env is None and account.has_oauth
+    assert account.oauth_refresh_token_env == "OAK_YT_REFRESH_TOKEN" and account.quota_group == "oak-trust-project"
+
+
+@pytest.mark.parametrize(
+    ("dropped", "missing"),
+    [
+        ('oauth_client_secret_env = "OAK_YT_CLIENT_SECRET"\n', "without oauth_client_secret_env"),
+        ('oauth_refresh_token_env = "OAK_YT_REFRESH_TOKEN"\n', "without oauth_refresh_token_env"),
+        (
+            'oauth_client_id_env = "OAK_YT_CLIENT_ID"\noauth_client_secret_env = "OAK_YT_CLIENT_SECRET"\n',
+            "without oauth_client_id_env, oauth_client_secret_env",
+        ),
+    ],
+)
+def test_youtube_oauth_keys_must_come_together(tmp_path: Path, dropped: str, missing: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, YOUTUBE.replace(dropped, "")))
+    assert "schools[0].accounts[0]" in str(info.value) and missing in str(info.value)
+    assert "must be given together or not at all" in str(info.value)
+
+
+def test_oauth_keys_are_refused_on_platforms_that_do_not_use_them(tmp_path: Path) -> None:
+    text = MINIMAL.replace('token_env = "OAK_FB_TOKEN"', 'oauth_refresh_token_env = "OAK_FB_REFRESH"')
+    with pytest.raises(ConfigError, match="only used for YouTube accounts"):
+        load_config(write(tmp_path, text))

@@ -16,7 +16,7 @@ from bot.config import SecretStore, Settings, parse_config
 from bot.models import Case, Item
 from bot.pipeline import Pipeline
 from bot.schools import build_connector, build_runtime, school_ids, sync_schools
-from bot.webhooks import PATH, WebhookIngest, create_app
+from bot.webhooks import PATH, ConnectorMentionResolver, WebhookIngest, create_app
 from connectors.base import ItemKind, PlatformState, Secret
 from connectors.errors import MalformedResponseError
 from connectors.sandbox import Sandbox
@@ -31,6 +31,7 @@ from tests.bot.servers import ServerThread
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 PAGE_ID, IG_ID, TOKEN = "104800000000321", "17841400000000321", "page-token-webhooks"
+IG_TOKEN = "ig-token-webhooks"
 APP_SECRET, VERIFY_TOKEN = "test-app-secret-42", "test-verify-token-7"
 
 
@@ -38,6 +39,7 @@ APP_SECRET, VERIFY_TOKEN = "test-app-secret-42", "test-verify-token-7"
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox() as sb:
         sb.facebook.add_page(PAGE_ID, "Hazel Road Primary", TOKEN)
+        sb.instagram.add_account(IG_ID, "hazelroadprimary", IG_TOKEN)
         yield sb
 
 
@@ -47,7 +49,7 @@ def settings(sandbox: Sandbox) -> Settings:
         "slug": "hazel-road", "name": "Hazel Road Primary", "nation": "ENG",
         "accounts": [
             {"platform": "facebook", "external_id": PAGE_ID, "token_env": "HR_TOKEN", "api_base_url": sandbox.url},
-            {"platform": "instagram", "external_id": IG_ID, "token_env": "HR_IG_TOKEN"},
+            {"platform": "instagram", "external_id": IG_ID, "token_env": "HR_IG_TOKEN", "api_base_url": sandbox.url},
         ],
     }]})
 
@@ -59,10 +61,12 @@ def polls() -> list[int]:
 
 @pytest.fixture
 def receiver(sessions: sessionmaker[Session], settings: Settings, polls: list[int]) -> Iterator[str]:
-    sync_schools(sessions, settings)
+    refs = sync_schools(sessions, settings)
     school_id = school_ids(sessions)["hazel-road"]
     runtime = build_runtime(school_id, settings.schools[0], settings)
-    ingest = WebhookIngest(sessions, Pipeline(sessions, clock=lambda: NOW), {school_id: runtime}, polls.append)
+    secrets = SecretStore(environ={"HR_TOKEN": TOKEN, "HR_IG_TOKEN": IG_TOKEN}, dotenv_path=None)
+    ingest = WebhookIngest(sessions, Pipeline(sessions, clock=lambda: NOW), {school_id: runtime}, polls.append,
+                           ConnectorMentionResolver(refs, secrets))
     app = create_app(ingest, app_secret=Secret(APP_SECRET), verify_token=Secret(VERIFY_TOKEN), max_body_bytes=50_000)
     with ServerThread(app) as server:
         yield server.url + PATH
@@ -177,22 +181,39 @@ def test_hide_and_remove_events_update_stored_items(
     assert states == {ids[0]: "hidden", ids[1]: "deleted"}
 
 
-def test_instagram_comments_in_both_envelopes_and_mentions_request_a_poll(
-    receiver: str, emitter: MetaWebhookEmitter, sessions: sessionmaker[Session], polls: list[int]
+def test_instagram_comments_in_both_envelopes_and_mentions_looked_up_by_id(
+    receiver: str, emitter: MetaWebhookEmitter, sessions: sessionmaker[Session], sandbox: Sandbox, polls: list[int]
 ) -> None:
+    media_id, comment_id = sandbox.instagram.add_mention(IG_ID, "@hazelroadprimary you are a disgrace",
+                                                         username="someone_else", author_id="553",
+                                                         timestamp=NOW - timedelta(minutes=3))
     entries = [
         instagram_comment_entry(IG_ID, "1790000000001", "Great photos!", when=NOW, username="parent_a",
                                 user_id="551", media_id="1800000000009", envelope="changes"),
         instagram_comment_entry(IG_ID, "1790000000002", "Is there school tomorrow?", when=NOW, username="parent_b",
                                 user_id="552", media_id="1800000000009", envelope="entry"),
         {"id": IG_ID, "time": int(NOW.timestamp()),
-         "changes": [{"field": "mentions", "value": {"media_id": "1800000000010", "comment_id": "1790000000003"}}]},
+         "changes": [{"field": "mentions", "value": {"media_id": media_id, "comment_id": comment_id}}]},
     ]
     response = emitter.deliver(receiver, {"object": "instagram", "entry": entries})
-    assert response.status_code == 200 and response.json()["new_items"] == 2
-    assert len(polls) == 1
+    assert response.status_code == 200, response.text
+    assert response.json()["new_items"] == 3 and response.json()["mention_failures"] == 0
+    assert polls == []
     with sessions() as session:
-        assert set(session.scalars(select(Item.platform))) == {"instagram"}
+        mention = session.scalars(select(Item).where(Item.external_id == comment_id)).one()
+        assert mention.kind == "mention" and "disgrace" in (mention.text or "")
+        top_level = session.scalars(select(Item).where(Item.external_id == "1790000000001")).one()
+        assert top_level.parent_external_id == "1800000000009"  # as polling records it
+
+
+def test_a_mention_that_cannot_be_looked_up_is_counted_not_fatal(
+    receiver: str, emitter: MetaWebhookEmitter, sessions: sessionmaker[Session]
+) -> None:
+    entry = {"id": IG_ID, "time": int(NOW.timestamp()),
+             "changes": [{"field": "mentions", "value": {"media_id": "404404", "comment_id": "404405"}}]}
+    response = emitter.deliver(receiver, {"object": "instagram", "entry": [entry]})
+    assert response.status_code == 200 and response.json()["mention_failures"] == 1
+    assert count(sessions, Item) == 0
 
 
 def test_signed_but_malformed_delivery_gets_400(receiver: str, emitter: MetaWebhookEmitter) -> None:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from connectors._http import HttpClient, RetryPolicy, parse_retry_after, redact_url
-from connectors.errors import AuthError, RetryableError
+from connectors.errors import AuthError, RateLimitedError, RetryableError
 from connectors.sandbox import FacebookSandbox, ManualClock, Sandbox
 
 
@@ -255,6 +255,67 @@ def test_retry_log_lines_hide_credentials_when_the_url_carries_a_token(
 
     ours = [r.getMessage() for r in caplog.records if r.name == "connectors._http"]
     assert ours and all(page_token not in line for line in ours)
+
+
+# -- HttpClient.call, for vendor SDKs with their own transport -----------------------------------------------
+
+
+class _Flaky:
+    """A callable that raises each of ``errors`` in turn, then returns ``"done"``; it counts its calls."""
+
+    def __init__(self, errors: list[Exception]) -> None:
+        self.errors = errors
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return "done"
+
+
+def test_call_retries_with_the_hint_as_a_floor_then_returns_when_the_callable_recovers(
+    client: HttpClient, sleeps: list[float]
+) -> None:
+    fn = _Flaky([RetryableError("flaky", retry_after=9), RetryableError("flaky")])
+
+    assert client.call(fn, what="GET /2/users/1/mentions") == "done"
+
+    assert len(sleeps) == 2 and sleeps[0] >= 9
+
+
+def test_call_raises_at_once_when_the_error_is_not_retryable(client: HttpClient, sleeps: list[float]) -> None:
+    fn = _Flaky([AuthError("expired")])
+
+    with pytest.raises(AuthError):
+        client.call(fn, what="GET /2/users/me")
+
+    assert sleeps == [] and fn.calls == 1
+
+
+def test_call_raises_the_last_error_when_max_attempts_are_used_up(
+    client: HttpClient, sleeps: list[float]
+) -> None:
+    fn = _Flaky([RetryableError(f"failure {n}") for n in range(5)])
+
+    with pytest.raises(RetryableError, match="failure 2"):
+        client.call(fn, what="GET /2/tweets/search/recent")
+
+    assert len(sleeps) == 2
+
+
+def test_non_idempotent_call_is_retried_only_when_rate_limited(
+    client: HttpClient, sleeps: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="connectors._http")
+    limited = _Flaky([RateLimitedError("slow down", retry_after=3)])
+    assert client.call(limited, what="POST /2/tweets", idempotent=False) == "done"
+    assert len(sleeps) == 1 and "retrying POST /2/tweets" in caplog.text
+
+    maybe_applied = _Flaky([RetryableError("server error after the post may have gone out")])
+    with pytest.raises(RetryableError):
+        client.call(maybe_applied, what="POST /2/tweets", idempotent=False)
+    assert len(sleeps) == 1
 
 
 # -- redaction -----------------------------------------------------------------------------------------------

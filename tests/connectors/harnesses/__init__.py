@@ -54,8 +54,12 @@ class Harness(Protocol):
 
 def _registry() -> dict[str, type[Harness]]:
     from tests.connectors.harnesses.facebook import FacebookHarness
+    from tests.connectors.harnesses.instagram import InstagramHarness
+    from tests.connectors.harnesses.web import WebHarness
+    from tests.connectors.harnesses.x import XHarness
+    from tests.connectors.harnesses.youtube import YouTubeHarness
 
-    harnesses: list[type[Harness]] = [FacebookHarness]
+    harnesses: list[type[Harness]] = [FacebookHarness, InstagramHarness, XHarness, YouTubeHarness, WebHarness]
     return {h.platform: h for h in harnesses}
 
 
