@@ -45,6 +45,26 @@ def redact_url(url: str | httpx.URL) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="*"), ""))
 
 
+class RedactingFilter(logging.Filter):
+    """Masks credentials in URLs that httpx itself logs ("HTTP Request: GET <url> ...") at INFO level.
+
+    Connectors send tokens in headers, but a URL a person configures (a feed with ``?key=``) may carry one.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_url(arg) if isinstance(arg, httpx.URL) or (isinstance(arg, str) and "://" in arg) else arg
+                for arg in record.args
+            )
+        return True
+
+
+_httpx_logger = logging.getLogger("httpx")
+if not any(isinstance(f, RedactingFilter) for f in _httpx_logger.filters):
+    _httpx_logger.addFilter(RedactingFilter())
+
+
 def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     """Parse a ``Retry-After`` header: delta-seconds or an HTTP-date. Returns seconds, or ``None``."""
     if value is None or not value.strip():

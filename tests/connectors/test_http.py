@@ -352,3 +352,14 @@ def test_manual_clock_moves_only_when_advanced(clock: ManualClock, now: datetime
     assert clock() == now
     assert clock.advance(minutes=5) == now + timedelta(minutes=5)
     assert clock.advance(timedelta(seconds=1)) == now + timedelta(minutes=5, seconds=1)
+
+
+def test_httpx_own_request_log_line_masks_credentials_in_the_url(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="httpx")
+    with httpx.Client() as raw:
+        raw.get(f"{sandbox.url}/feeds/nothing.xml?key=feed-secret-123&page=2")
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert lines and all("feed-secret-123" not in line for line in lines)
+    assert any("key=***" in line and "page=2" in line for line in lines)
