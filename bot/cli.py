@@ -17,7 +17,10 @@ from rich.table import Table
 
 from bot import audit as audit_log
 from bot.cli_accounts import accounts_app
-from bot.cli_cases import cases_app
+from bot.cli_actions import actions_app
+from bot.cli_cases import cases_app, sla_report
+from bot.cli_retention import retention_app
+from bot.cli_users import users_app
 from bot.cli_common import ConfigOpt, DatabaseOpt, JsonOpt, console, err, fail, open_engine, open_settings
 from bot.config import ConfigError, SecretStore
 from bot.db import safe_url, session_factory
@@ -38,10 +41,14 @@ sla_app = typer.Typer(help="Response deadlines on the UK school calendar.", no_a
 audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(users_app, name="users")
+app.add_typer(actions_app, name="actions")
+app.add_typer(retention_app, name="retention")
 app.add_typer(db_app, name="db")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(sla_app, name="sla")
 app.add_typer(audit_app, name="audit")
+sla_app.command("report")(sla_report)
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False) -> None:
@@ -158,10 +165,12 @@ def run(
     host: Annotated[str, typer.Option(help="Address for the webhook endpoint.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port for the webhook endpoint.")] = 8080,
 ) -> None:
-    """Poll every account on its interval and receive Facebook/Instagram webhooks, until interrupted."""
+    """Poll every account on its interval, carry out approved actions, and receive Facebook/Instagram
+    webhooks, until interrupted."""
     import uvicorn
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    from bot.actions import ActionExecutor, settings_connectors
     from bot.pipeline import Pipeline
     from bot.scheduler import build_scheduler, poll_now
     from bot.schools import build_runtime, school_ids, sync_schools
@@ -180,9 +189,11 @@ def run(
     except ConfigError as exc:
         raise fail(str(exc)) from None
     pipeline = Pipeline(sessions, log_comment_text=settings.log_comment_text)
-    scheduler = build_scheduler(pipeline, refs, runtimes, secrets, BackgroundScheduler(timezone="UTC"))
+    executor = ActionExecutor(sessions, settings_connectors(sessions, settings, secrets), rules=settings.approvals)
+    scheduler = build_scheduler(pipeline, refs, runtimes, secrets, BackgroundScheduler(timezone="UTC"),
+                                executor=executor)
     scheduler.start()
-    console.print(f"Polling {len(refs)} account(s).")
+    console.print(f"Polling {len(refs)} account(s); carrying out approved actions every minute.")
     try:
         if app_secret is None or verify_token is None:
             console.print("Webhooks are off (set [webhooks] app_secret_env and verify_token_env to turn them on). "

@@ -78,6 +78,9 @@ EnvName = Annotated[str, Field(pattern=_ENV_NAME, description="name of an enviro
 
 #: An account's OAuth refresh-token settings (YouTube), which only work together.
 _OAUTH_KEYS = ("oauth_client_id_env", "oauth_client_secret_env", "oauth_refresh_token_env")
+#: An X account's OAuth 1.0a user-context keys (the app's consumer pair and the account's access pair), which only
+#: work together.
+_X_OAUTH1_KEYS = ("x_consumer_key_env", "x_consumer_secret_env", "x_access_token_env", "x_access_token_secret_env")
 
 
 class AccountConfig(_Strict):
@@ -109,6 +112,29 @@ class AccountConfig(_Strict):
     # YouTube: accounts whose credentials belong to one Google Cloud project share its daily quota, so they must
     # share one count. Default: one count per OAuth client (a client belongs to one project), else per token_env.
     quota_group: str | None = Field(default=None, min_length=1)
+    # X: an OAuth 2.0 user token (token_env) expires about two hours after it is issued, so a running bot uses
+    # OAuth 1.0a user context instead: the app's consumer key and secret and the school account's access token and
+    # secret, which last until someone revokes them. All four or none; with them, token_env is not needed (and not
+    # used).
+    x_consumer_key_env: EnvName | None = None
+    x_consumer_secret_env: EnvName | None = None
+    x_access_token_env: EnvName | None = None
+    x_access_token_secret_env: EnvName | None = None
+
+    @model_validator(mode="after")
+    def _x_oauth1_complete(self) -> AccountConfig:
+        given = [key for key in _X_OAUTH1_KEYS if getattr(self, key)]
+        if not given:
+            return self
+        if self.platform is not Platform.X:
+            raise ValueError(f"{', '.join(given)}: OAuth 1.0a keys are only used for X accounts")
+        missing = [key for key in _X_OAUTH1_KEYS if key not in given]
+        if missing:
+            raise ValueError(
+                f"{', '.join(given)} set without {', '.join(missing)}: the X OAuth 1.0a keys "
+                f"{', '.join(_X_OAUTH1_KEYS)} must be given together or not at all"
+            )
+        return self
 
     @model_validator(mode="after")
     def _oauth_complete(self) -> AccountConfig:
@@ -130,6 +156,10 @@ class AccountConfig(_Strict):
     @property
     def has_oauth(self) -> bool:
         return self.oauth_refresh_token_env is not None
+
+    @property
+    def has_x_oauth1(self) -> bool:
+        return self.x_access_token_env is not None
 
     @property
     def label(self) -> str:
@@ -281,6 +311,7 @@ class SlaConfig(_Strict):
     """How the log shows response deadlines."""
 
     due_soon_minutes: int = Field(default=120, ge=1, description="an open case this close to its deadline is due_soon")
+    safeguarding_minutes: int = Field(default=60, ge=5, le=1440, description="deadline for safeguarding cases, any day")
 
 
 class RepliesConfig(_Strict):

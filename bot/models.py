@@ -138,6 +138,8 @@ class Item(Base):
     can_delete: Mapped[bool | None]
     can_reply: Mapped[bool | None]
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: When retention erased the text and author details; the row stays so the case keeps its shape.
+    erased_at: Mapped[datetime | None]
 
     findings: Mapped[list[Finding]] = relationship(back_populates="item", order_by="Finding.id")
 
@@ -181,6 +183,10 @@ class Case(Base):
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     assignee: Mapped[str | None] = mapped_column(String(100))
+    #: A short, content-free outcome for the log ("hidden on facebook", "dismissed"); never comment text.
+    resolution: Mapped[str | None] = mapped_column(String(200))
+    #: When retention erased the personal data of this case's items and notes.
+    erased_at: Mapped[datetime | None]
 
     items: Mapped[list[Item]] = relationship(order_by="Item.created_at")
 
@@ -204,6 +210,71 @@ class ActionRequest(Base):
     executed_at: Mapped[datetime | None]
     result: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    #: How many times the executor claimed it; a claim older than the executor's lease means it crashed.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    started_at: Mapped[datetime | None]
+    #: What the platform gave back, e.g. the id of the school's reply.
+    result_external_id: Mapped[str | None] = mapped_column(String(255))
+
+    approvals: Mapped[list[Approval]] = relationship(order_by="Approval.id")
+
+
+class Approval(Base):
+    """One person's approval of an action request. A two-person rule needs two rows from different people."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("action_request_id", "approver"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_request_id: Mapped[int] = mapped_column(ForeignKey("action_requests.id"), index=True)
+    approver: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(30))
+    approved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseNote(Base):
+    """A free-text note a person added to a case. Retention erases the body (it may quote the comment)."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    erased_at: Mapped[datetime | None]
+
+
+class CaseLink(Base):
+    """Two cases about related items (same author, same thread, same post) that were not merged into one."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("case_id", "related_case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    related_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: same_author | same_thread | same_post
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A member of staff who reviews cases. ``school_id`` ``None`` means every school in this database (a trust)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    #: comms_officer | headteacher | dsl | chair_of_governors | viewer | admin
+    role: Mapped[str] = mapped_column(String(30))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    #: argon2id, in the PHC string format (parameters and salt included).
+    password_hash: Mapped[str] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

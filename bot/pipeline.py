@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import audit, health
+from bot import audit, health, workflow
 from bot.models import Account, Case, CursorState, Finding, Item, OutboxMessage
 from bot.redact import excerpt
 from bot.sla import WorkingCalendar
@@ -156,8 +157,9 @@ class Pipeline:
                 self._store_findings(session, item_id, entry.findings)
                 if entry.assessment is not None or entry.failed:
                     case = self._open_case(session, runtime, item_id, entry)
-                    result.new_cases += 1
-                    result.case_ids.append(case.id)
+                    if case is not None:
+                        result.new_cases += 1
+                        result.case_ids.append(case.id)
             if next_cursor is not None:
                 self._save_cursor(session, account_id, next_cursor)
             if self._before_commit is not None:
@@ -256,7 +258,9 @@ class Pipeline:
             for f in findings
         )
 
-    def _open_case(self, session: Session, runtime: SchoolRuntime, item_id: int, entry: _Judged) -> Case:
+    def _open_case(self, session: Session, runtime: SchoolRuntime, item_id: int, entry: _Judged) -> Case | None:
+        """Open a case for the item, or add it to an open related case (same thread, or same author in a
+        burst); returns the new case, or ``None`` when the item joined an existing one."""
         now = self._clock()
         received_at = min(entry.item.created_at, now)
         a = entry.assessment
@@ -267,6 +271,12 @@ class Pipeline:
         else:
             category, severity, route, action = a.category.value, int(a.severity), a.route.value, a.proposed_action.value
             needs_response, sla_kind, reasons = a.needs_response, a.sla_kind, list(a.reasons)
+        due_at = runtime.calendar.due_at(received_at, sla_kind) if sla_kind else None
+        placement = workflow.place_item(session, item_id=item_id, category=category, route=route, severity=severity,
+                                        needs_response=needs_response, sla_kind=sla_kind, due_at=due_at, now=now)
+        if placement.case is not None:
+            session.add(self._alert(runtime, placement.case, entry, item_id=item_id, now=now))
+            return None
         case = Case(
             school_id=runtime.school_id,
             status="new",
@@ -279,7 +289,7 @@ class Pipeline:
             reasons=reasons,
             opened_at=now,
             received_at=received_at,
-            due_at=runtime.calendar.due_at(received_at, sla_kind) if sla_kind else None,
+            due_at=due_at,
         )
         session.add(case)
         session.flush()
@@ -290,11 +300,14 @@ class Pipeline:
                      "platform": entry.item.platform, "external_id": entry.item.external_id},
             now=now,
         )
+        workflow.link_cases(session, case, placement.related, now=now)
         session.add(self._alert(runtime, case, entry))
         return case
 
     @staticmethod
-    def _alert(runtime: SchoolRuntime, case: Case, entry: _Judged) -> OutboxMessage:
+    def _alert(runtime: SchoolRuntime, case: Case, entry: _Judged, *, item_id: int | None = None,
+               now: datetime | None = None) -> OutboxMessage:
+        """The alert for a new case, or (with ``item_id``) for a new item joining an open case."""
         restricted = case.category == Label.SAFEGUARDING.value
         payload: dict[str, Any] = {
             "case_id": case.id,
@@ -314,11 +327,11 @@ class Pipeline:
         return OutboxMessage(
             school_id=runtime.school_id,
             case_id=case.id,
-            kind="case_opened",
+            kind="case_opened" if item_id is None else "case_item_added",
             payload=payload,
-            dedupe_key=f"case:{case.id}:opened",
-            created_at=case.opened_at,
-            available_at=case.opened_at,
+            dedupe_key=f"case:{case.id}:opened" if item_id is None else f"case:{case.id}:item:{item_id}",
+            created_at=now or case.opened_at,
+            available_at=now or case.opened_at,
         )
 
     def _save_cursor(self, session: Session, account_id: int, cursor: cb.Cursor) -> None:

@@ -15,6 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 
+from bot.actions import ActionExecutor
 from bot.config import ConfigError, SecretStore
 from bot.pipeline import Pipeline, SchoolRuntime
 from bot.schools import AccountRef, build_connector
@@ -49,9 +50,22 @@ def job_id(ref: AccountRef) -> str:
     return f"poll:{ref.account_id}"
 
 
+def run_actions(executor: ActionExecutor) -> None:
+    """Carry out approved moderation actions. A top-level boundary: failures stay visible on their cases."""
+    for outcome in executor.run_pending():
+        if outcome.status != "succeeded":
+            logger.warning("action request %s (%s) %s", outcome.request_id, outcome.action, outcome.status)
+
+
 def build_scheduler(pipeline: Pipeline, refs: Sequence[AccountRef], runtimes: Mapping[str, SchoolRuntime],
-                    secrets: SecretStore, scheduler: BaseScheduler | None = None) -> BaseScheduler:
+                    secrets: SecretStore, scheduler: BaseScheduler | None = None, *,
+                    executor: ActionExecutor | None = None, actions_interval_s: int = 60) -> BaseScheduler:
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
+    if executor is not None:
+        scheduler.add_job(run_actions, trigger=IntervalTrigger(seconds=actions_interval_s), args=(executor,),
+                          id="actions", name="approved actions", max_instances=1, coalesce=True,
+                          misfire_grace_time=actions_interval_s, replace_existing=True,
+                          next_run_time=datetime.now(UTC))
     for ref in refs:
         interval = ref.config.poll_interval_s
         scheduler.add_job(

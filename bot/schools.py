@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from connectors.base import Clock, Connector, Secret, Sleep, utc_now
 from connectors.facebook import FacebookConnector
 from connectors.instagram import InstagramConnector
 from connectors.web import WebMentionsConnector
-from connectors.x import XConnector
+from connectors.x import XConnector, XOAuth1Credentials
 from connectors.youtube import (
     DEFAULT_BASE_URL,
     DEFAULT_TOKEN_URL,
@@ -104,6 +105,7 @@ def build_runtime(school_id: int, school: SchoolConfig, settings: Settings) -> S
         closures=tuple((c.start, c.end) for c in school.closures),
         zone=school.zone,
         close_of_business=school.close_of_business,
+        safeguarding_window=timedelta(minutes=settings.sla.safeguarding_minutes),
     )
     return SchoolRuntime(school_id=school_id, slug=school.slug, analyzer=analyzer,
                          policy=settings.policy_config(school), calendar=calendar)
@@ -198,9 +200,30 @@ def _youtube(account: AccountConfig, school: SchoolConfig, secrets: SecretStore,
 
 def _x(account: AccountConfig, school: SchoolConfig, secrets: SecretStore, http: HttpClient,
        clock: Clock) -> Connector:
+    purpose = f"account {account.label}"
+    token: Secret | None = None
+    oauth1: XOAuth1Credentials | None = None
+    if account.has_x_oauth1:
+        # Preferred over token_env when both are set: OAuth 1.0a keys do not expire, an OAuth 2.0 token does within
+        # about two hours.
+        oauth1 = XOAuth1Credentials(
+            consumer_key=secrets.get(account.x_consumer_key_env, purpose=purpose),
+            consumer_secret=secrets.get(account.x_consumer_secret_env, purpose=purpose),
+            access_token=secrets.get(account.x_access_token_env, purpose=purpose),
+            access_token_secret=secrets.get(account.x_access_token_secret_env, purpose=purpose),
+        )
+    elif account.token_env:
+        token = secrets.get(account.token_env, purpose=purpose)
+    else:
+        raise ConfigError(
+            f"{purpose}: an X account needs x_consumer_key_env, x_consumer_secret_env, x_access_token_env and "
+            "x_access_token_secret_env (OAuth 1.0a keys, which do not expire), or token_env (an OAuth 2.0 user "
+            "token, which expires about two hours after it is issued)"
+        )
     return XConnector(
         user_id=account.external_id,
-        token=secrets.get(account.token_env, purpose=f"account {account.label}"),
+        token=token,
+        oauth1=oauth1,
         http=http,
         base_url=account.api_base_url,
         handle=account.handle,

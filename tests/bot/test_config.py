@@ -146,3 +146,55 @@ def test_oauth_keys_are_refused_on_platforms_that_do_not_use_them(tmp_path: Path
     text = MINIMAL.replace('token_env = "OAK_FB_TOKEN"', 'oauth_refresh_token_env = "OAK_FB_REFRESH"')
     with pytest.raises(ConfigError, match="only used for YouTube accounts"):
         load_config(write(tmp_path, text))
+
+
+X_OAUTH1 = MINIMAL.replace('platform = "facebook"', 'platform = "x"').replace(
+    'external_id = "123"\ntoken_env = "OAK_FB_TOKEN"\n',
+    'external_id = "1580000000000000700"\n'
+    'x_consumer_key_env = "OAK_X_CONSUMER_KEY"\n'
+    'x_consumer_secret_env = "OAK_X_CONSUMER_SECRET"\n'
+    'x_access_token_env = "OAK_X_ACCESS_TOKEN"\n'
+    'x_access_token_secret_env = "OAK_X_ACCESS_TOKEN_SECRET"\n',
+)
+
+
+def test_x_oauth1_keys_validate_without_token_env(tmp_path: Path) -> None:
+    account = load_config(write(tmp_path, X_OAUTH1)).schools[0].accounts[0]
+    assert account.token_env is None and account.has_x_oauth1 and not account.has_oauth
+    assert account.x_access_token_secret_env == "OAK_X_ACCESS_TOKEN_SECRET"
+
+
+def test_x_oauth1_keys_may_sit_beside_token_env(tmp_path: Path) -> None:
+    text = X_OAUTH1.replace('platform = "x"\n', 'platform = "x"\ntoken_env = "OAK_X_TOKEN"\n')
+    account = load_config(write(tmp_path, text)).schools[0].accounts[0]
+    assert account.token_env == "OAK_X_TOKEN" and account.has_x_oauth1
+
+
+@pytest.mark.parametrize(
+    ("dropped", "missing"),
+    [
+        ('x_consumer_secret_env = "OAK_X_CONSUMER_SECRET"\n', "without x_consumer_secret_env"),
+        ('x_access_token_secret_env = "OAK_X_ACCESS_TOKEN_SECRET"\n', "without x_access_token_secret_env"),
+        (
+            'x_consumer_key_env = "OAK_X_CONSUMER_KEY"\nx_consumer_secret_env = "OAK_X_CONSUMER_SECRET"\n',
+            "without x_consumer_key_env, x_consumer_secret_env",
+        ),
+    ],
+)
+def test_x_oauth1_keys_must_come_together(tmp_path: Path, dropped: str, missing: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, X_OAUTH1.replace(dropped, "")))
+    assert "schools[0].accounts[0]" in str(info.value) and missing in str(info.value)
+    assert "must be given together or not at all" in str(info.value)
+
+
+def test_x_oauth1_keys_are_refused_on_other_platforms(tmp_path: Path) -> None:
+    text = MINIMAL.replace('token_env = "OAK_FB_TOKEN"', 'x_access_token_env = "OAK_FB_ACCESS"')
+    with pytest.raises(ConfigError, match="x_access_token_env: OAuth 1.0a keys are only used for X accounts"):
+        load_config(write(tmp_path, text))
+
+
+def test_x_oauth1_keys_hold_variable_names_not_values(tmp_path: Path) -> None:
+    text = X_OAUTH1.replace('"OAK_X_ACCESS_TOKEN"', '"1580000000000000700-AbCdEf"')
+    with pytest.raises(ConfigError, match="x_access_token_env"):
+        load_config(write(tmp_path, text))
