@@ -48,10 +48,12 @@ from connectors.base import (
     Page,
     PlatformState,
     Secret,
+    TokenStatus,
     utc_now,
 )
 from connectors.errors import (
     ActionRefusedError,
+    AuthError,
     MalformedResponseError,
     NotFoundError,
     PermanentError,
@@ -286,6 +288,23 @@ class FacebookConnector:
                 if watermark is None or item.created_at >= watermark:
                     items.append(item)
         return items
+
+    # -- token check ---------------------------------------------------------------------------------------
+
+    def check_token(self) -> TokenStatus:
+        """Ask Graph for the Page with the Page token (``GET /{page-id}?fields=id,name``): valid when the Page
+        answers. A refused token is reported, not raised; the message carries the code 190 subcode's meaning
+        (463 expired, 460 password changed, 492 no role on the Page). Network failures and server errors after
+        retries still raise: they say nothing about the token."""
+        try:
+            body = self._request("GET", self.page_id, params={"fields": "id,name"})
+        except AuthError as exc:
+            return TokenStatus(False, str(exc))
+        if body.get("id") != self.page_id:
+            return TokenStatus(False, f"Graph answered with a different object than Page {self.page_id}")
+        name = body.get("name")
+        who = f"{name} ({self.page_id})" if isinstance(name, str) and name else self.page_id
+        return TokenStatus(True, f"reaches Facebook Page {who}")
 
     # -- actions -------------------------------------------------------------------------------------------
 

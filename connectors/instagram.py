@@ -53,7 +53,13 @@ from connectors.base import (
     unsupported,
     utc_now,
 )
-from connectors.errors import ActionRefusedError, MalformedResponseError, NotFoundError, PermanentError
+from connectors.errors import (
+    ActionRefusedError,
+    AuthError,
+    MalformedResponseError,
+    NotFoundError,
+    PermanentError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -298,7 +304,9 @@ class InstagramConnector:
             spec = f"mentioned_comment.comment_id({comment_id}){{{MENTIONED_COMMENT_FIELDS}}}"
             body = self._graph.request("GET", self.ig_user_id, params={"fields": spec})
             raw = _require_id(body.get("mentioned_comment"), "mentioned_comment")
-            media = raw.get("media") if isinstance(raw.get("media"), Mapping) else {}
+            # Narrowed through a local: mypy cannot narrow a repeated ``raw.get`` call.
+            media_raw = raw.get("media")
+            media: Mapping[str, Any] = media_raw if isinstance(media_raw, Mapping) else {}
             text = raw.get("text")
             return Item(
                 platform=PLATFORM,
@@ -331,13 +339,22 @@ class InstagramConnector:
         )
 
     def check_token(self) -> TokenStatus:
-        """Ask Graph for the account itself: a cheap proof that the token still reaches it."""
-        body = self._graph.request("GET", self.ig_user_id, params={"fields": "id,username"})
+        """Ask Graph for the account itself (``GET /{ig-user-id}?fields=id,username``): a cheap proof that the
+        token still reaches it. A refused token is reported (Graph's code 190 subcode says why), not raised;
+        network failures and server errors after retries still raise."""
+        try:
+            body = self._graph.request("GET", self.ig_user_id, params={"fields": "id,username"})
+        except AuthError as exc:
+            return TokenStatus(False, str(exc))
         if body.get("id") != self.ig_user_id:
             return TokenStatus(
                 False, f"the token reaches a different Instagram account than {self.ig_user_id}"
             )
-        return TokenStatus(True, f"reaches Instagram account {self.ig_user_id}")
+        username = body.get("username")
+        who = (
+            f"@{username} ({self.ig_user_id})" if isinstance(username, str) and username else self.ig_user_id
+        )
+        return TokenStatus(True, f"reaches Instagram account {who}")
 
     # -- actions -------------------------------------------------------------------------------------------
 

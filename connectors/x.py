@@ -10,11 +10,19 @@ platform-apis.md`` §3.3):
 * **Transport.** tweepy hard-codes ``https://api.twitter.com`` and sends no timeout (a stalled connection
   would hang a poll forever). A ``requests`` adapter mounted on ``client.session`` adds a timeout and, when a
   base URL is configured (the sandbox), rewrites the host.
-* **Logging.** tweepy logs the request headers, bearer token included, at DEBUG on ``tweepy.client``; that
-  logger is capped at INFO when this module is imported.
+* **Logging.** tweepy logs the request headers, bearer token included, at DEBUG on ``tweepy.client``, and
+  requests_oauthlib/oauthlib log the signed ``Authorization: OAuth`` header (consumer key, access token,
+  signature) at DEBUG; those loggers are capped at INFO when this module is imported.
 
-The token is an OAuth 2.0 user access token for the school's account (scopes ``tweet.read users.read
-tweet.write tweet.moderate.write mute.write``), passed as ``bearer_token`` and used with ``user_auth=False``.
+Credentials, one of (``platform-apis.md`` §3.3, "user_auth"):
+
+* **OAuth 1.0a user context** (:class:`XOAuth1Credentials`): the developer app's consumer key and secret and the
+  school account's access token and secret. They do not expire; they stop working only when someone revokes
+  the app's access or regenerates them. tweepy signs each request itself (HMAC-SHA1, ``user_auth=True``). This
+  is what a long-running bot should use.
+* **OAuth 2.0 user access token** (``token``; scopes ``tweet.read users.read tweet.write tweet.moderate.write
+  mute.write``), passed as ``bearer_token`` and used with ``user_auth=False``. It **expires about two hours
+  after it is issued**, so on its own it suits a one-off check, not a bot that runs all day.
 
 Errors, sorted by :func:`_raise_for_status` on the HTTP status and the RFC 7807 ``type``::
 
@@ -41,7 +49,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 import requests
-import tweepy  # type: ignore[import-untyped]
+import tweepy  # type: ignore[import-untyped, unused-ignore]
 from requests.adapters import HTTPAdapter
 
 from connectors._http import HttpClient, parse_retry_after
@@ -55,6 +63,7 @@ from connectors.base import (
     ItemKind,
     Page,
     Secret,
+    TokenStatus,
     unsupported,
     utc_now,
 )
@@ -76,11 +85,21 @@ class _BelowInfo(logging.Filter):
         return record.levelno >= logging.INFO
 
 
-# tweepy logs "Headers: {'Authorization': 'Bearer …'}" at DEBUG; the filter holds if the level is lowered.
-_TWEEPY_LOGGER = logging.getLogger("tweepy.client")
-if _TWEEPY_LOGGER.level < logging.INFO:
-    _TWEEPY_LOGGER.setLevel(logging.INFO)
-_TWEEPY_LOGGER.addFilter(_BelowInfo())
+# tweepy logs "Headers: {'Authorization': 'Bearer …'}" at DEBUG; requests_oauthlib logs the signed
+# "Authorization: OAuth oauth_consumer_key=…, oauth_token=…, oauth_signature=…" header and oauthlib the signature
+# base string and signature. The filter holds if someone lowers a level later. A logger's filter only sees records
+# logged on that very logger, so each one that logs is named, not its package.
+_CREDENTIAL_LOGGERS = (
+    "tweepy.client",
+    "requests_oauthlib.oauth1_auth",
+    "oauthlib.oauth1.rfc5849",
+    "oauthlib.oauth1.rfc5849.signature",
+)
+for _name in _CREDENTIAL_LOGGERS:
+    _logger = logging.getLogger(_name)
+    if _logger.level < logging.INFO:
+        _logger.setLevel(logging.INFO)
+    _logger.addFilter(_BelowInfo())
 
 PLATFORM = "x"
 CURSOR_VERSION = 1
@@ -115,6 +134,22 @@ HIDE_REFUSED = (
 )
 
 Stream = Literal["mentions", "search"]
+
+
+@dataclass(frozen=True, slots=True)
+class XOAuth1Credentials:
+    """OAuth 1.0a user-context keys: the developer app's consumer pair and the school account's access pair (an X
+    access token starts with the numeric id of the account it acts as). They do not expire. ``repr`` shows none of
+    them (:class:`Secret`)."""
+
+    consumer_key: Secret
+    consumer_secret: Secret
+    access_token: Secret
+    access_token_secret: Secret
+
+    def __post_init__(self) -> None:
+        if not all((self.consumer_key, self.consumer_secret, self.access_token, self.access_token_secret)):
+            raise ValueError("the X consumer key and secret and access token and secret must not be empty")
 
 
 # -- transport -----------------------------------------------------------------------------------------------
@@ -168,13 +203,18 @@ def _reset_wait(response: requests.Response, clock: Clock) -> float | None:
 
 
 def _raise_for_status(
-    response: requests.Response, *, what: str, clock: Clock = utc_now, refusal: str | None = None
+    response: requests.Response,
+    *,
+    what: str,
+    clock: Clock = utc_now,
+    refusal: str | None = None,
+    oauth1: bool = False,
 ) -> None:
     """Sort an X response into :mod:`connectors.errors`; return quietly for 2xx.
 
     ``refusal`` is the message for a 403 on a moderation action (X refuses it for this post); without it a 403
     means the token or app lacks access. Messages carry the status, problem type and title, never X's
-    ``detail``, which can quote the post.
+    ``detail``, which can quote the post. ``oauth1`` says which credentials were refused, for the 401 message.
     """
     status = response.status_code
     if 200 <= status < 300:
@@ -184,12 +224,19 @@ def _raise_for_status(
         f"{k} {v}" for k, v in (("HTTP", status), ("type", type_), ("title", title)) if v is not None
     )
     if status == 401:
-        raise AuthError(
-            f"X rejected the account's access token (expired, revoked or missing a scope); reconnect the X "
-            f"account ({detail})",
-            platform=PLATFORM,
-            code=401,
-        )
+        if oauth1:
+            reason = (
+                "X rejected the account's OAuth 1.0a keys (access revoked by the account, keys regenerated in "
+                "the developer console, or a consumer key and access token that do not belong together); "
+                "generate a new access token and secret and reconnect the X account"
+            )
+        else:
+            reason = (
+                "X rejected the account's OAuth 2.0 access token (these expire about two hours after they are "
+                "issued; or it was revoked or lacks a scope); reconnect the X account, and configure OAuth "
+                "1.0a keys, which do not expire"
+            )
+        raise AuthError(f"{reason} ({detail})", platform=PLATFORM, code=401)
     if status == 403:
         if refusal is not None and type_ not in {"client-forbidden", "unsupported-authentication"}:
             raise ActionRefusedError(f"{refusal} ({detail})", platform=PLATFORM, code=403)
@@ -597,7 +644,8 @@ class XConnector:
         self,
         *,
         user_id: str,
-        token: Secret,
+        token: Secret | None = None,
+        oauth1: XOAuth1Credentials | None = None,
         http: HttpClient,
         base_url: str | None = None,
         handle: str | None = None,
@@ -611,6 +659,10 @@ class XConnector:
             raise ValueError("user_id must be the account's numeric X user id")
         if lookback_days < 1:
             raise ValueError("lookback_days must be at least 1")
+        if (token is None) == (oauth1 is None):
+            raise ValueError(
+                "give either an OAuth 2.0 token or OAuth 1.0a credentials (oauth1), not both or neither"
+            )
         self.user_id = user_id
         self.handle = handle.lstrip("@") if handle else None
         self._http = http
@@ -620,9 +672,23 @@ class XConnector:
         self.page_size = max(10, min(page_size, 100))
         self.query = build_search_query(search_terms, self.handle) if search_terms else ""
         self._query_hash = hashlib.sha256(self.query.encode()).hexdigest()[:16] if self.query else None
-        self._client = tweepy.Client(
-            bearer_token=token.get_secret_value(), return_type=requests.Response, wait_on_rate_limit=False
-        )
+        # Every tweepy call passes ``user_auth``: True signs the request with the OAuth 1.0a keys, False sends the
+        # OAuth 2.0 token as a bearer token.
+        self._user_auth = oauth1 is not None
+        if oauth1 is not None:
+            self._client = tweepy.Client(
+                consumer_key=oauth1.consumer_key.get_secret_value(),
+                consumer_secret=oauth1.consumer_secret.get_secret_value(),
+                access_token=oauth1.access_token.get_secret_value(),
+                access_token_secret=oauth1.access_token_secret.get_secret_value(),
+                return_type=requests.Response,
+                wait_on_rate_limit=False,
+            )
+        else:
+            assert token is not None
+            self._client = tweepy.Client(
+                bearer_token=token.get_secret_value(), return_type=requests.Response, wait_on_rate_limit=False
+            )
         if base_url is not None:
             # The environment's proxies and .netrc are chosen for api.twitter.com, not for the rewritten host.
             self._client.session.trust_env = False
@@ -631,7 +697,11 @@ class XConnector:
         self._root_authors: dict[str, str | None] = {}
 
     def __repr__(self) -> str:
-        return f"XConnector(user_id={self.user_id!r}, handle={self.handle!r}, base_url={self._base_url!r})"
+        auth = "oauth1" if self._user_auth else "oauth2-token"
+        return (
+            f"XConnector(user_id={self.user_id!r}, handle={self.handle!r}, auth={auth!r}, "
+            f"base_url={self._base_url!r})"
+        )
 
     # -- transport ---------------------------------------------------------------------------------------
 
@@ -655,7 +725,9 @@ class XConnector:
                 result = fn()
             except tweepy.HTTPException as exc:
                 # A 429 already tells the retry policy how long to wait; its remaining=0 is not noted again.
-                _raise_for_status(exc.response, what=what, clock=self._clock, refusal=refusal)
+                _raise_for_status(
+                    exc.response, what=what, clock=self._clock, refusal=refusal, oauth1=self._user_auth
+                )
                 raise PermanentError(f"X refused {what}", platform=PLATFORM) from exc
             except requests.exceptions.JSONDecodeError as exc:
                 raise MalformedResponseError(
@@ -772,7 +844,7 @@ class XConnector:
                 expansions=list(EXPANSIONS),
                 tweet_fields=list(TWEET_FIELDS),
                 user_fields=list(USER_FIELDS),
-                user_auth=False,
+                user_auth=self._user_auth,
             ),
         )
         return _parse_timeline(body, what)
@@ -796,7 +868,7 @@ class XConnector:
                 expansions=list(EXPANSIONS),
                 tweet_fields=list(TWEET_FIELDS),
                 user_fields=list(USER_FIELDS),
-                user_auth=False,
+                user_auth=self._user_auth,
             ),
         )
         return _parse_timeline(body, what)
@@ -821,7 +893,7 @@ class XConnector:
                 "lookup",
                 what,
                 functools.partial(
-                    self._client.get_tweets, chunk, tweet_fields=["author_id"], user_auth=False
+                    self._client.get_tweets, chunk, tweet_fields=["author_id"], user_auth=self._user_auth
                 ),
             )
             data = body.get("data") or []
@@ -873,6 +945,42 @@ class XConnector:
             can_reply=True if mentioned or in_our_thread else None,
         )
 
+    # -- token check -----------------------------------------------------------------------------------------
+
+    def check_token(self) -> TokenStatus:
+        """Ask X who the credentials act as (``GET /2/users/me``): valid when that is the configured account.
+
+        A refusal is reported, not raised; network failures and 5xx after retries still raise. X does not say
+        when an OAuth 2.0 token expires, so a valid one carries the two-hour warning instead."""
+        what = "GET /2/users/me"
+        try:
+            body = self._call(
+                "me", what, lambda: self._client.get_me(user_fields=["username"], user_auth=self._user_auth)
+            )
+        except AuthError as exc:
+            return TokenStatus(False, str(exc))
+        data = body.get("data")
+        me_id = data.get("id") if isinstance(data, Mapping) else None
+        if not isinstance(me_id, str) or not me_id:
+            raise MalformedResponseError(
+                f"X answered {what} without the user's 'id'", platform=PLATFORM, code="id"
+            )
+        username = data.get("username") if isinstance(data, Mapping) else None
+        who = f"@{username} ({me_id})" if isinstance(username, str) and username else me_id
+        if me_id != self.user_id:
+            return TokenStatus(
+                False,
+                f"the X credentials act as {who}, not the configured account {self.user_id}; connect the "
+                "school's own account",
+            )
+        if self._user_auth:
+            return TokenStatus(True, f"OAuth 1.0a keys act as {who}; they do not expire")
+        return TokenStatus(
+            True,
+            f"OAuth 2.0 token acts as {who}; it expires about two hours after it was issued, so configure OAuth "
+            "1.0a keys for a bot that keeps running",
+        )
+
     # -- actions ---------------------------------------------------------------------------------------------
 
     def _lookup(self, tweet_id: str) -> tuple[_Tweet, dict[str, _Tweet]]:
@@ -884,7 +992,7 @@ class XConnector:
                 tweet_id,
                 tweet_fields=["author_id", "conversation_id", "referenced_tweets"],
                 expansions=["referenced_tweets.id"],
-                user_auth=False,
+                user_auth=self._user_auth,
             ),
         )
         if "data" not in body and _only_not_found(body):
@@ -922,7 +1030,7 @@ class XConnector:
         body = self._call(
             "hide",
             f"PUT /2/tweets/{tweet_id}/hidden",
-            lambda: call(tweet_id, user_auth=False),
+            lambda: call(tweet_id, user_auth=self._user_auth),
             refusal=HIDE_REFUSED,
         )
         data = body.get("data")
@@ -947,7 +1055,9 @@ class XConnector:
         body = self._call(
             "create",
             "POST /2/tweets",
-            lambda: self._client.create_tweet(text=text, in_reply_to_tweet_id=external_id, user_auth=False),
+            lambda: self._client.create_tweet(
+                text=text, in_reply_to_tweet_id=external_id, user_auth=self._user_auth
+            ),
             idempotent=False,
             refusal="X refused the reply (it only accepts API replies to people who mentioned or engaged "
             "with the school, and the author may have limited who can reply)",
@@ -967,7 +1077,9 @@ class XConnector:
         body = self._call(
             "mute",
             f"POST /2/users/{self.user_id}/muting",
-            lambda: self._client.mute(author_external_id, user_auth=False),
+            # With OAuth 1.0a tweepy takes the school's id from the access token ("<user id>-…"); with OAuth 2.0
+            # it asks GET /2/users/me first.
+            lambda: self._client.mute(author_external_id, user_auth=self._user_auth),
             refusal="X refused to mute this account",
         )
         data = body.get("data")

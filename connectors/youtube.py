@@ -863,10 +863,17 @@ class YouTubeConnector:
                 )
 
     def check_token(self) -> TokenStatus:
-        """Ask which channel the token belongs to (``channels.list?mine=true``, 1 unit)."""
-        body = _json_object(
-            self._call("GET", "channels", cost=LIST_COST, params={"part": "id", "mine": "true"})
-        )
+        """Ask which channel the token belongs to (``channels.list?part=id&mine=true``, 1 quota unit).
+
+        A refused token, or with ``oauth`` a refresh Google refuses (revoked access, an expired refresh token,
+        wrong client credentials), is reported with what to do, not raised. Quota, network and server errors
+        still raise: they say nothing about the token."""
+        try:
+            body = _json_object(
+                self._call("GET", "channels", cost=LIST_COST, params={"part": "id", "mine": "true"})
+            )
+        except AuthError as exc:
+            return TokenStatus(False, str(exc))
         mine = {item.get("id") for item in _items(body, "channel list") if isinstance(item, Mapping)}
         if self.channel_id not in mine:
             return TokenStatus(False, f"the token belongs to a different channel than {self.channel_id}")

@@ -135,6 +135,17 @@ class GraphError(Exception):
         self.headers = dict(headers or {})
 
 
+#: Graph's messages for a token refused with code 190, by ``error_subcode`` (463's carries the time it expired).
+_INVALID_TOKEN: Mapping[int, str] = {
+    458: "Error validating access token: The user has not authorized application.",
+    460: "Error validating access token: The session has been invalidated because the user changed their "
+    "password or Facebook has changed the session for security reasons.",
+    463: "Error validating access token: Session has expired.",
+    467: "Error validating access token: The access token is invalid.",
+    492: "Error validating access token: The user is not an admin, editor or moderator of the Page.",
+}
+
+
 def _not_found(object_id: str) -> GraphError:
     return GraphError(
         100,
@@ -219,6 +230,8 @@ class _Token:
     kind: Literal["page", "user"]
     page_id: str | None
     expired: bool = False
+    #: Why Graph refuses the token once ``expired``: code 190's ``error_subcode`` (see ``_INVALID_TOKEN``).
+    subcode: int = 463
 
 
 def parse_fields(spec: str) -> Fields:
@@ -428,12 +441,17 @@ class FacebookSandbox:
         with self._lock:
             self._malformed = [(mode, tuple(drop))] * times
 
-    def expire_token(self, token: str | None = None) -> None:
-        """Expire ``token``, or every token the sandbox knows when ``None``."""
+    def expire_token(self, token: str | None = None, *, subcode: int = 463) -> None:
+        """Expire ``token``, or every token the sandbox knows when ``None``: Graph refuses it from then on with
+        code 190 and ``subcode``: 463 expired, 460 the user changed their password, 492 the user lost their role
+        on the Page, 458 the app was removed, 467 otherwise invalid."""
+        if subcode not in _INVALID_TOKEN:
+            raise ValueError(f"not a token subcode the sandbox knows: {subcode}")
         with self._lock:
             targets = [token] if token is not None else list(self._tokens)
             for name in targets:
                 self._tokens[name].expired = True
+                self._tokens[name].subcode = subcode
 
     def require_appsecret_proof(self, app_secret: str | None) -> None:
         """Turn on the "Require App Secret" app setting: every call must carry a valid ``appsecret_proof``."""
@@ -520,6 +538,8 @@ class FacebookSandbox:
         if token is None:
             raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
         if token.expired:
+            if token.subcode != 463:
+                raise GraphError(190, _INVALID_TOKEN[token.subcode], subcode=token.subcode)
             stamp = self.clock().astimezone(UTC).strftime("%A, %d-%b-%y %H:%M:%S UTC")
             raise GraphError(
                 190, f"Error validating access token: Session has expired on {stamp}.", subcode=463

@@ -2,7 +2,10 @@
 
 What it copies from the real API (``/work/shared/research/platform-apis.md`` §3 and §10):
 
-* routes under ``/2/`` as tweepy calls them; OAuth 2.0 user tokens in ``Authorization: Bearer``;
+* routes under ``/2/`` as tweepy calls them; OAuth 2.0 user tokens in ``Authorization: Bearer``, or OAuth 1.0a
+  user context in ``Authorization: OAuth oauth_consumer_key=…, oauth_token=…, oauth_signature=…`` for registered
+  consumer/access pairs, with the HMAC-SHA1 signature checked (the only method X accepts) and access tokens that
+  begin with their account's id and a dash, as X's do and tweepy relies on;
 * post ids are snowflakes (``(ms since 2010-11-04 01:42:54.657 UTC) << 22``), so ids sort by time as on X;
 * ``GET /2/users/:id/mentions`` (``max_results`` 5–100, ``since_id``/``until_id``, ``start_time``/
   ``end_time``, ``pagination_token``; only the 800 newest mentions are reachable) and
@@ -22,6 +25,11 @@ What it copies from the real API (``/work/shared/research/platform-apis.md`` §3
 
 Choices where X is undocumented or unverified, so tests do not over-fit:
 
+* An OAuth 1.0a signature is accepted for the URL the client sent to the sandbox or for the same path on
+  ``https://api.twitter.com`` or ``https://api.x.com``: tweepy signs for ``api.twitter.com`` before the
+  connector's adapter rewrites the host. ``oauth_timestamp`` and ``oauth_nonce`` are not checked: tweepy stamps
+  with the wall clock, the sandbox runs on a test clock.
+
 * The 403 body for hiding a reply outside one's own conversation is a generic ``about:blank`` problem.
 * Replies through the API are refused (403) unless the target post is the school's own, mentions the school or
   sits in one of the school's conversations, modelling X's 2024 rule against unsolicited API replies.
@@ -33,6 +41,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import re
 import threading
@@ -42,6 +52,7 @@ from datetime import UTC, datetime, timedelta
 from re import Match
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import parse_qsl, quote, unquote
 
 from connectors.base import Clock, utc_now
 from connectors.sandbox.server import Request, Response, Router
@@ -103,6 +114,10 @@ EXPANSIONS = frozenset(
 )
 
 MalformedMode = Literal["invalid_json", "missing_fields"]
+AuthKind = Literal["bearer", "oauth1", "none"]
+
+#: Where the connector's tweepy signs OAuth 1.0a requests, whatever host they are then sent to.
+OAUTH1_SIGNED_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 
 
 def snowflake(when: datetime, sequence: int) -> str:
@@ -160,13 +175,15 @@ def _invalid(parameter: str, value: str, message: str) -> XError:
 
 @dataclass(frozen=True, slots=True)
 class XRecordedRequest:
-    """A request as the simulator saw it, the token removed. ``body`` is the parsed JSON body, if any."""
+    """A request as the simulator saw it, the credentials removed. ``body`` is the parsed JSON body, if any;
+    ``auth`` is how the request authenticated: ``"bearer"``, ``"oauth1"`` or ``"none"``."""
 
     method: str
     path: str
     query: Mapping[str, str]
     body: Mapping[str, Any]
     has_token: bool
+    auth: AuthKind = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +229,27 @@ class _Tweet:
 class _Token:
     user_id: str
     expired: bool = False
+
+
+@dataclass(slots=True)
+class _OAuth1Token:
+    """An OAuth 1.0a access token pair, issued to one app (``consumer_key``) to act as ``user_id``. X's never
+    expire; ``expired`` models revocation (the account disconnected the app, or the keys were regenerated)."""
+
+    user_id: str
+    consumer_key: str
+    secret: str
+    expired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Presented:
+    """The credential a request carried: its kind, the known token it names (``None`` if unknown), and for
+    OAuth 1.0a the ``Authorization`` header's ``oauth_*`` parameters, decoded."""
+
+    kind: AuthKind
+    token: _Token | _OAuth1Token | None
+    oauth: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -379,6 +417,8 @@ class XSandbox:
         self._users: dict[str, _User] = {}
         self._tweets: dict[str, _Tweet] = {}
         self._tokens: dict[str, _Token] = {}
+        self._consumers: dict[str, str] = {}
+        self._oauth1_tokens: dict[str, _OAuth1Token] = {}
         self._limits: dict[str, int] = dict(DEFAULT_LIMITS)
         self._budgets: dict[tuple[str, str], _Budget] = {}
         self._requests: list[XRecordedRequest] = []
@@ -399,6 +439,27 @@ class XSandbox:
             self._users[user_id] = _User(user_id, username, name)
             if token is not None:
                 self._tokens[token] = _Token(user_id)
+
+    def add_oauth1_credentials(
+        self,
+        user_id: str,
+        *,
+        consumer_key: str,
+        consumer_secret: str,
+        access_token: str,
+        access_token_secret: str,
+    ) -> None:
+        """Register an app's consumer key and secret (if new) and an OAuth 1.0a access token pair through which
+        that app acts as ``user_id``. The access token must begin with ``"{user_id}-"``, as X's do."""
+        with self._lock:
+            if user_id not in self._users:
+                raise KeyError(f"no X user {user_id!r}")
+            if not access_token.startswith(f"{user_id}-"):
+                raise ValueError("an X access token begins with its account's user id and a dash")
+            known = self._consumers.setdefault(consumer_key, consumer_secret)
+            if known != consumer_secret:
+                raise ValueError("this consumer key is already registered with another secret")
+            self._oauth1_tokens[access_token] = _OAuth1Token(user_id, consumer_key, access_token_secret)
 
     def add_tweet(
         self,
@@ -488,28 +549,40 @@ class XSandbox:
             self._malformed = [(mode, tuple(drop))] * times
 
     def expire_token(self, token: str | None = None) -> None:
-        """Expire ``token``, or every token the sandbox knows when ``None``."""
+        """Expire ``token`` (an OAuth 2.0 token or an OAuth 1.0a access token), or every token the sandbox knows
+        when ``None``. Requests with it get 401 from then on."""
         with self._lock:
-            for name in [token] if token is not None else list(self._tokens):
-                self._tokens[name].expired = True
+            tokens: dict[str, _Token | _OAuth1Token] = {**self._tokens, **self._oauth1_tokens}
+            for name in [token] if token is not None else list(tokens):
+                tokens[name].expired = True
+
+    def revoke_token(self, token: str | None = None) -> None:
+        """Revoke ``token`` (or all): what X does to OAuth 1.0a keys when the account disconnects the app or the
+        developer regenerates them; they never expire by themselves. Same effect as :meth:`expire_token`."""
+        self.expire_token(token)
 
     # -- HTTP ----------------------------------------------------------------------------------------------
 
     def handle(self, request: Request, match: Match[str]) -> Response:
         with self._lock:
             body = _json_body(request)
-            token_value = _bearer(request)
+            presented = self._presented(request)
             self._requests.append(
                 XRecordedRequest(
-                    request.method, request.path, dict(request.query), body, token_value is not None
+                    request.method,
+                    request.path,
+                    dict(request.query),
+                    body,
+                    presented.kind != "none",
+                    presented.kind,
                 )
             )
             parts = match.group("rest").split("/")
             endpoint = _endpoint(request.method, parts)
-            token = self._tokens.get(token_value or "")
+            token = presented.token
             budget = self._budget(token.user_id if token else "-", endpoint)
             try:
-                status, payload = self._serve(request, parts, body, token_value, token, budget)
+                status, payload = self._serve(request, parts, body, presented, budget)
             except XError as error:
                 headers = {**_budget_headers(budget), **error.headers}
                 return Response.json(
@@ -529,8 +602,7 @@ class XSandbox:
         request: Request,
         parts: list[str],
         body: Mapping[str, Any],
-        token_value: str | None,
-        token: _Token | None,
+        presented: _Presented,
         budget: _Budget,
     ) -> tuple[int, Any]:
         if self._failures:
@@ -551,7 +623,7 @@ class XSandbox:
             # waits.
             reset_in = self._rate_limits.pop(0)
             raise self._too_many(_Budget(budget.limit, 0, self._now() + timedelta(seconds=reset_in)))
-        me = self._authenticate(token_value, token)
+        me = self._authenticate(request, presented)
         if budget.remaining <= 0:
             raise self._too_many(budget)
         budget.remaining -= 1
@@ -608,10 +680,46 @@ class XSandbox:
 
     # -- auth and budgets ----------------------------------------------------------------------------------
 
-    def _authenticate(self, token_value: str | None, token: _Token | None) -> _Token:
-        if token_value is None or token is None or token.expired:
+    def _presented(self, request: Request) -> _Presented:
+        oauth = _oauth1_params(request)
+        if oauth is not None:
+            return _Presented("oauth1", self._oauth1_tokens.get(oauth.get("oauth_token", "")), oauth)
+        bearer = _bearer(request)
+        if bearer is not None:
+            return _Presented("bearer", self._tokens.get(bearer))
+        return _Presented("none", None)
+
+    def _authenticate(self, request: Request, presented: _Presented) -> _Token | _OAuth1Token:
+        token = presented.token
+        if token is None or token.expired:
+            raise XError(401, "Unauthorized", "Unauthorized")
+        if isinstance(token, _OAuth1Token) and not self._signed_by(request, presented.oauth, token):
             raise XError(401, "Unauthorized", "Unauthorized")
         return token
+
+    def _signed_by(self, request: Request, oauth: Mapping[str, str], token: _OAuth1Token) -> bool:
+        """Whether the request is signed with ``token``'s app and secrets (RFC 5849 §3.4.2, HMAC-SHA1)."""
+        consumer_key = oauth.get("oauth_consumer_key", "")
+        signature = oauth.get("oauth_signature", "")
+        if consumer_key != token.consumer_key or consumer_key not in self._consumers or not signature:
+            return False
+        if oauth.get("oauth_signature_method") != "HMAC-SHA1":
+            return False
+        params = [
+            *request.query.items(),
+            *((k, v) for k, v in oauth.items() if k not in {"oauth_signature", "realm"}),
+        ]
+        if (request.header("content-type") or "").startswith("application/x-www-form-urlencoded"):
+            # Form fields are signed too (RFC 5849 §3.4.1.3.1); X v2's JSON bodies are not.
+            params.extend(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
+        urls = [host + request.path for host in (*OAUTH1_SIGNED_HOSTS, request.base_url.rstrip("/"))]
+        consumer_secret = self._consumers[consumer_key]
+        return any(
+            hmac.compare_digest(
+                signature, oauth1_signature(request.method, url, params, consumer_secret, token.secret)
+            )
+            for url in urls
+        )
 
     def _require_self(self, acting: str, user_id: str) -> None:
         if acting != user_id:
@@ -1048,6 +1156,31 @@ def _ceil_epoch(when: datetime) -> int:
 def _bearer(request: Request) -> str | None:
     scheme, _, value = (request.header("authorization") or "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _oauth1_params(request: Request) -> dict[str, str] | None:
+    """The ``oauth_*`` parameters of an ``Authorization: OAuth …`` header, decoded; ``None`` for other schemes."""
+    scheme, _, rest = (request.header("authorization") or "").strip().partition(" ")
+    if scheme.lower() != "oauth":
+        return None
+    return {unquote(k): unquote(v) for k, v in re.findall(r'([\w.~-]+)="([^"]*)"', rest)}
+
+
+def _percent(value: str) -> str:
+    # RFC 5849 §3.6: everything but the unreserved characters (which quote() never escapes) is escaped.
+    return quote(value, safe="")
+
+
+def oauth1_signature(
+    method: str, url: str, params: Iterable[tuple[str, str]], consumer_secret: str, token_secret: str
+) -> str:
+    """The OAuth 1.0a HMAC-SHA1 signature of a request (RFC 5849 §3.4): ``url`` without its query, ``params``
+    the query, form and ``oauth_*`` parameters except ``oauth_signature``."""
+    pairs = sorted((_percent(k), _percent(v)) for k, v in params)
+    normalized = "&".join(f"{k}={v}" for k, v in pairs)
+    base = "&".join((method.upper(), _percent(url), _percent(normalized)))
+    key = f"{_percent(consumer_secret)}&{_percent(token_secret)}"
+    return base64.b64encode(hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()).decode()
 
 
 def _json_body(request: Request) -> dict[str, Any]:

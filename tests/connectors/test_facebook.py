@@ -848,3 +848,58 @@ def test_raise_for_status_sorts_documented_error_bodies_when_graph_refuses(
 
     assert "fbtrace_id" in str(caught.value)
     assert getattr(caught.value, "retry_after", None) == retry_after
+
+
+# -- check_token -----------------------------------------------------------------------------------------------
+
+
+def test_check_token_is_valid_when_the_page_answers_with_the_page_token(
+    fb: FacebookSandbox, connector: FacebookConnector, page_id: str
+) -> None:
+    status = connector.check_token()
+
+    assert status.valid and "Test Primary School" in status.detail and page_id in status.detail
+    [request] = fb.requests
+    assert request.path.endswith(f"/{page_id}") and request.query == {"fields": "id,name"}
+
+
+@pytest.mark.parametrize(
+    ("subcode", "meaning"),
+    [
+        (463, "the token has expired"),
+        (460, "the password was changed"),
+        (492, "no longer has a role on the Page"),
+    ],
+)
+def test_check_token_reports_a_refused_page_token_as_invalid_with_the_subcodes_meaning(
+    fb: FacebookSandbox,
+    connector: FacebookConnector,
+    page_token: str,
+    sleeps: list[float],
+    subcode: int,
+    meaning: str,
+) -> None:
+    fb.expire_token(page_token, subcode=subcode)
+
+    status = connector.check_token()
+
+    assert not status.valid and meaning in status.detail
+    assert f"subcode {subcode}" in status.detail and "reconnect the Page" in status.detail
+    assert page_token not in status.detail and sleeps == []
+
+
+def test_check_token_reports_an_unknown_token_as_invalid(make_connector: MakeConnector) -> None:
+    status = make_connector(token=Secret("never-issued")).check_token()
+
+    assert not status.valid and "code 190" in status.detail
+
+
+def test_check_token_raises_when_graph_keeps_failing_because_that_says_nothing_about_the_token(
+    fb: FacebookSandbox, connector: FacebookConnector, sleeps: list[float]
+) -> None:
+    fb.fail_next(10, status=503)
+
+    with pytest.raises(RetryableError):
+        connector.check_token()
+
+    assert len(sleeps) == 3

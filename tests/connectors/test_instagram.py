@@ -741,3 +741,34 @@ def test_seed_demo_instagram_creates_comments_the_connector_reads_when_polled(
     assert all(i.created_at < now for i in items)
     mention = connector.fetch_mention(*seed.mention)
     assert mention.kind is ItemKind.MENTION and "@brookfieldvaleprimary" in mention.text
+
+
+def test_check_token_reports_an_expired_token_as_invalid_without_raising(
+    ig: InstagramSandbox, connector: InstagramConnector, sleeps: list[float]
+) -> None:
+    ig.expire_token(TOKEN)
+
+    status = connector.check_token()
+
+    assert not status.valid and "expired" in status.detail and "subcode 463" in status.detail
+    assert TOKEN not in status.detail and sleeps == []
+
+
+def test_check_token_reports_a_token_of_another_account_as_invalid(
+    ig: InstagramSandbox, make_ig: MakeConnector
+) -> None:
+    ig.add_account("17841400000000999", "other.school", "other-ig-token")
+
+    status = make_ig(token=Secret("other-ig-token")).check_token()
+
+    assert not status.valid
+
+
+def test_check_token_names_the_account_it_reaches_and_asks_only_for_id_and_username(
+    ig: InstagramSandbox, connector: InstagramConnector
+) -> None:
+    status = connector.check_token()
+
+    assert status.valid and "@test.primary" in status.detail
+    [request] = ig.requests
+    assert request.path.endswith(f"/{IG_USER_ID}") and request.query == {"fields": "id,username"}

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -31,7 +32,13 @@ from connectors.errors import (
 from connectors.registry import CONNECTORS
 from connectors.sandbox import ManualClock, Sandbox, XSandbox, seed_demo_x
 from connectors.sandbox.x import snowflake_time
-from connectors.x import XConnector, _parse_timeline, _raise_for_status, build_search_query
+from connectors.x import (
+    XConnector,
+    XOAuth1Credentials,
+    _parse_timeline,
+    _raise_for_status,
+    build_search_query,
+)
 
 SCHOOL = "1580000000000000500"
 HANDLE = "TestPrimary"
@@ -1068,3 +1075,287 @@ def test_sandbox_hides_only_replies_in_the_callers_own_conversation_when_asked(
     assert as_school.status_code == 200 and as_school.json() == {"data": {"hidden": True}}
     assert on_root.status_code == 403 and as_other.status_code == 403
     assert xs.tweet(reply).is_hidden
+
+
+# -- OAuth 1.0a user context -----------------------------------------------------------------------------------
+
+CONSUMER_KEY = "test-consumer-key-4b1e"
+CONSUMER_SECRET = "test-consumer-secret/+=&9a"  # characters that must be percent-encoded in the signing key
+ACCESS_TOKEN = f"{SCHOOL}-test-access-token-77d0"
+ACCESS_SECRET = "test-access-secret ~!c3"
+OAUTH1_SECRETS = (CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_SECRET)
+
+
+def oauth1_keys(**overrides: str) -> XOAuth1Credentials:
+    values = {
+        "consumer_key": CONSUMER_KEY,
+        "consumer_secret": CONSUMER_SECRET,
+        "access_token": ACCESS_TOKEN,
+        "access_token_secret": ACCESS_SECRET,
+        **overrides,
+    }
+    return XOAuth1Credentials(**{name: Secret(value) for name, value in values.items()})
+
+
+@pytest.fixture
+def xs1(xs: XSandbox) -> XSandbox:
+    """The sandbox with the school's OAuth 1.0a keys registered as well as its OAuth 2.0 token."""
+    xs.add_oauth1_credentials(
+        SCHOOL,
+        consumer_key=CONSUMER_KEY,
+        consumer_secret=CONSUMER_SECRET,
+        access_token=ACCESS_TOKEN,
+        access_token_secret=ACCESS_SECRET,
+    )
+    return xs
+
+
+@pytest.fixture
+def xo(xs1: XSandbox, make_x: MakeX) -> Iterator[XConnector]:
+    connector = make_x(token=None, oauth1=oauth1_keys(), search_terms=("Test Primary",))
+    yield connector
+    connector.close()
+
+
+def test_fetch_signs_every_request_with_oauth1_when_given_the_keys(
+    xs1: XSandbox, xo: XConnector, drain: DrainFn, now: datetime
+) -> None:
+    ids = mentions(xs1, 12, now - timedelta(hours=3))
+    searched = xs1.add_tweet(PARENT_B, "Test Primary fair on Friday?", created_at=now - timedelta(hours=1))
+
+    items, _, _ = drain(xo, None)
+
+    assert {i.external_id for i in items} == {*ids, searched}
+    assert xs1.requests and {r.auth for r in xs1.requests} == {"oauth1"}
+
+
+def test_actions_work_with_oauth1_and_mute_needs_no_users_me_lookup(
+    xs1: XSandbox, xo: XConnector, thread: tuple[str, str]
+) -> None:
+    _, reply = thread
+
+    xo.hide(reply)
+    new_id = xo.reply(reply, "Thank you, we will be in touch.")
+    xo.ban(PARENT_A)
+
+    assert xs1.tweet(reply).is_hidden and xs1.tweet(new_id).author_id == SCHOOL
+    assert xs1.muted(SCHOOL) == {PARENT_A}
+    # tweepy reads the school's id from the access token ("<user id>-…"), so no user read is spent on it.
+    assert not [r for r in xs1.requests if r.path == "/2/users/me"]
+    assert {r.auth for r in xs1.requests} == {"oauth1"}
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"consumer_secret": "not-the-consumer-secret"},
+        {"access_token_secret": "not-the-access-secret"},
+        {"consumer_key": "unregistered-consumer-key"},
+        {"access_token": f"{SCHOOL}-never-issued"},
+    ],
+)
+def test_fetch_raises_auth_error_naming_the_oauth1_keys_when_one_is_wrong(
+    xs1: XSandbox, make_x: MakeX, sleeps: list[float], wrong: dict[str, str]
+) -> None:
+    connector = make_x(token=None, oauth1=oauth1_keys(**wrong))
+
+    with pytest.raises(AuthError, match="OAuth 1.0a keys") as caught:
+        connector.fetch(None)
+
+    assert caught.value.code == 401 and sleeps == []
+    assert "reconnect the X account" in str(caught.value)
+
+
+def test_fetch_raises_auth_error_at_once_when_the_oauth1_keys_are_revoked(
+    xs1: XSandbox, xo: XConnector, sleeps: list[float]
+) -> None:
+    xo.fetch(None)
+    xs1.revoke_token(ACCESS_TOKEN)
+
+    with pytest.raises(AuthError, match="OAuth 1.0a keys"):
+        xo.fetch(None)
+
+    assert sleeps == []
+
+
+def test_oauth1_secrets_never_appear_in_logs_errors_or_repr_even_at_debug(
+    xs1: XSandbox, xo: XConnector, caplog: pytest.LogCaptureFixture, now: datetime
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    # Someone debugging the signing lowers these loggers too; the filters must still hold.
+    for name in (
+        "requests_oauthlib.oauth1_auth",
+        "oauthlib.oauth1.rfc5849",
+        "oauthlib.oauth1.rfc5849.signature",
+    ):
+        caplog.set_level(logging.DEBUG, logger=name)
+    mentions(xs1, 1, now - timedelta(hours=1))
+    xs1.fail_next(1, status=500)
+    xo.fetch(None)
+    xs1.revoke_token(ACCESS_TOKEN)
+    with pytest.raises(AuthError) as caught:
+        xo.fetch(None)
+    status = xo.check_token()
+
+    texts = [caplog.text, repr(xo), str(xo), repr(oauth1_keys()), str(caught.value), repr(caught.value)]
+    texts.append(status.detail)
+    for text in texts:
+        for secret in OAUTH1_SECRETS:
+            assert secret not in text
+        assert "oauth_signature" not in text
+    assert "retrying" in caplog.text  # logging still works, just without credentials
+
+
+def test_connector_needs_exactly_one_kind_of_credentials(make_x: MakeX) -> None:
+    with pytest.raises(ValueError, match="not both or neither"):
+        make_x(oauth1=oauth1_keys())
+    with pytest.raises(ValueError, match="not both or neither"):
+        make_x(token=None)
+    with pytest.raises(ValueError, match="must not be empty"):
+        oauth1_keys(access_token_secret="")
+
+
+def test_sandbox_checks_the_oauth1_signature_on_the_wire(xs1: XSandbox, sandbox: Sandbox) -> None:
+    from connectors.sandbox.x import oauth1_signature
+
+    path = f"/2/users/{SCHOOL}/mentions"
+    query = {"max_results": "5", "tweet.fields": "created_at,author_id"}
+    oauth = {
+        "oauth_consumer_key": CONSUMER_KEY,
+        "oauth_token": ACCESS_TOKEN,
+        "oauth_signature_method": "HMAC-SHA1",
+        "oauth_timestamp": "1790000000",
+        "oauth_nonce": "abc123",
+        "oauth_version": "1.0",
+    }
+    params = [*query.items(), *oauth.items()]
+    good = oauth1_signature("GET", sandbox.url + path, params, CONSUMER_SECRET, ACCESS_SECRET)
+
+    def header(signature: str | None, **changes: str) -> str:
+        fields = {**oauth, **changes}
+        if signature is not None:
+            fields["oauth_signature"] = signature
+        return "OAuth " + ", ".join(f'{k}="{quote(v, safe="")}"' for k, v in fields.items())
+
+    with httpx.Client(base_url=sandbox.url) as raw:
+        signed = raw.get(path, params=query, headers={"Authorization": header(good)})
+        unsigned = raw.get(path, params=query, headers={"Authorization": header(None)})
+        tampered = raw.get(
+            path, params={**query, "max_results": "6"}, headers={"Authorization": header(good)}
+        )
+        stranger = raw.get(
+            path, params=query, headers={"Authorization": header(good, oauth_consumer_key="x")}
+        )
+        bearer = raw.get(path, params=query, headers={"Authorization": f"Bearer {ACCESS_TOKEN}"})
+
+    assert signed.status_code == 200, signed.text
+    assert [r.status_code for r in (unsigned, tampered, stranger, bearer)] == [401, 401, 401, 401]
+
+
+def test_sandbox_refuses_an_access_token_that_does_not_begin_with_its_user_id(xs: XSandbox) -> None:
+    with pytest.raises(ValueError, match="begins with its account's user id"):
+        xs.add_oauth1_credentials(
+            SCHOOL, consumer_key="ck", consumer_secret="cs", access_token="no-prefix", access_token_secret="s"
+        )
+
+
+def factory_settings(sandbox: Sandbox, **account: object) -> Any:
+    from bot.config import parse_config
+
+    return parse_config(
+        {
+            "schools": [
+                {
+                    "slug": "test-primary",
+                    "name": "Test Primary School",
+                    "nation": "ENG",
+                    "accounts": [
+                        {"platform": "x", "external_id": SCHOOL, "api_base_url": sandbox.url, **account}
+                    ],
+                }
+            ]
+        }
+    )
+
+
+OAUTH1_ENV = {
+    "x_consumer_key_env": "X_CK",
+    "x_consumer_secret_env": "X_CS",
+    "x_access_token_env": "X_AT",
+    "x_access_token_secret_env": "X_ATS",
+}
+OAUTH1_VALUES = {"X_CK": CONSUMER_KEY, "X_CS": CONSUMER_SECRET, "X_AT": ACCESS_TOKEN, "X_ATS": ACCESS_SECRET}
+
+
+def test_factory_builds_with_oauth1_keys_and_prefers_them_to_token_env(
+    sandbox: Sandbox, xs1: XSandbox, clock: ManualClock
+) -> None:
+    from bot.config import SecretStore
+    from bot.schools import build_connector
+
+    settings = factory_settings(sandbox, token_env="X_TOKEN", search=False, **OAUTH1_ENV)
+    school = settings.schools[0]
+    secrets = SecretStore({**OAUTH1_VALUES, "X_TOKEN": TOKEN}, dotenv_path=None)
+    connector = build_connector(school.accounts[0], school, secrets, clock=clock)
+
+    assert isinstance(connector, XConnector) and "auth='oauth1'" in repr(connector)
+    assert connector.check_token().valid
+    assert {r.auth for r in xs1.requests} == {"oauth1"}
+
+
+def test_factory_names_both_ways_to_authenticate_when_an_x_account_has_neither(sandbox: Sandbox) -> None:
+    from bot.config import ConfigError, SecretStore
+    from bot.schools import build_connector
+
+    settings = factory_settings(sandbox)
+    school = settings.schools[0]
+
+    with pytest.raises(ConfigError, match="x_access_token_secret_env .*or token_env"):
+        build_connector(school.accounts[0], school, SecretStore({}, dotenv_path=None))
+
+
+# -- check_token -----------------------------------------------------------------------------------------------
+
+
+def test_check_token_is_valid_and_warns_of_the_two_hour_expiry_with_an_oauth2_token(
+    xs: XSandbox, xc: XConnector
+) -> None:
+    status = xc.check_token()
+
+    assert status.valid and f"@{HANDLE}" in status.detail
+    assert "two hours" in status.detail and "OAuth 1.0a" in status.detail
+    assert [r.path for r in xs.requests] == ["/2/users/me"]
+
+
+def test_check_token_is_valid_and_says_oauth1_keys_do_not_expire(xo: XConnector) -> None:
+    status = xo.check_token()
+
+    assert status.valid and "do not expire" in status.detail and SCHOOL in status.detail
+
+
+def test_check_token_reports_an_expired_token_as_invalid_without_raising(
+    xs: XSandbox, xc: XConnector, sleeps: list[float]
+) -> None:
+    xs.expire_token(TOKEN)
+
+    status = xc.check_token()
+
+    assert not status.valid and "reconnect the X account" in status.detail and sleeps == []
+
+
+def test_check_token_reports_credentials_of_another_account_as_invalid(make_x: MakeX) -> None:
+    status = make_x(token=Secret("other-org-token")).check_token()
+
+    assert not status.valid
+    assert "@OtherPlace" in status.detail and SCHOOL in status.detail
+
+
+def test_check_token_raises_when_x_keeps_failing_because_that_says_nothing_about_the_token(
+    xs: XSandbox, xc: XConnector, sleeps: list[float]
+) -> None:
+    xs.fail_next(10, status=503)
+
+    with pytest.raises(RetryableError):
+        xc.check_token()
+
+    assert len(sleeps) == 3

@@ -1059,3 +1059,50 @@ def test_factory_builds_a_refreshing_connector_and_keeps_its_access_token_across
     assert len(token_requests(yt)) == 1  # one access token served all three polls
     # Both channels' credentials come from one OAuth client, so from one Google Cloud project and one quota.
     assert other.quota is connector.quota and connector.quota.used(now) == 3
+
+
+# -- check_token -----------------------------------------------------------------------------------------------
+
+
+def test_check_token_costs_one_quota_unit_and_asks_for_the_callers_channel(
+    yt: YouTubeSandbox, connector: YouTubeConnector, now: datetime
+) -> None:
+    status = connector.check_token()
+
+    assert status.valid and CHANNEL_ID in status.detail
+    assert connector.quota.used(now) == 1
+    [request] = yt.requests
+    assert request.path.endswith("/channels") and request.query == {"part": "id", "mine": "true"}
+
+
+def test_check_token_reports_an_expired_static_token_as_invalid_without_raising(
+    yt: YouTubeSandbox, connector: YouTubeConnector, sleeps: list[float]
+) -> None:
+    yt.expire_token(TOKEN)
+
+    status = connector.check_token()
+
+    assert not status.valid and "reconnect the channel" in status.detail and sleeps == []
+
+
+def test_check_token_reports_a_revoked_refresh_token_as_invalid_with_the_reconnect_message(
+    yt: YouTubeSandbox, oauth_connector: YouTubeConnector, now: datetime
+) -> None:
+    assert oauth_connector.check_token().valid
+    yt.revoke_refresh_token(REFRESH_TOKEN)
+
+    status = oauth_connector.check_token()
+
+    assert not status.valid
+    assert "refused the refresh token" in status.detail and "reconnect the channel" in status.detail
+    assert REFRESH_TOKEN not in status.detail and CLIENT_SECRET not in status.detail
+
+
+def test_check_token_reports_wrong_client_credentials_as_invalid(
+    yt: YouTubeSandbox, make_yt: MakeConnector, make_oauth: MakeOAuth
+) -> None:
+    connector = make_yt(token=None, oauth=make_oauth(client_secret=Secret("GOCSPX-wrong")))
+
+    status = connector.check_token()
+
+    assert not status.valid and "oauth_client_secret_env" in status.detail
