@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -41,18 +42,20 @@ def case_summary(case: Case, school_slug: str) -> dict[str, Any]:
 
 
 def print_cases(console: Console, rows: list[dict[str, Any]], *, title: str = "Cases", excerpts: dict[int, str] | None = None) -> None:
-    table = Table(title=title, show_lines=excerpts is not None)
-    for column in ("id", "category", "severity", "route", "status", "due (UK time)", "platform"):
-        table.add_column(column, no_wrap=column != "category")
+    # A light box: seven columns must fit an 80-column terminal without clipping the platform.
+    table = Table(title=title, show_lines=excerpts is not None, box=box.SIMPLE_HEAD)
+    for column in ("id", "platform", "category", "severity", "route", "status", "due (UK)"):
+        # Category names are the point of the table: never squeeze them into an ellipsis.
+        table.add_column(column, min_width={"category": 16, "platform": 9}.get(column))
     if excerpts is not None:
         table.add_column("comment (pupil names and personal details redacted)", ratio=1)
     styles = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
     for row in rows:
         due = "-"
         if row["due_at"]:
-            due = datetime.fromisoformat(row["due_at"]).astimezone(LONDON).strftime("%a %d %b %H:%M")
-        cells = [str(row["id"]), row["category"], f"[{styles.get(row['severity'], '')}]{row['severity']}[/]",
-                 row["route"], row["status"], due, row["platform"] or "-"]
+            due = datetime.fromisoformat(row["due_at"]).astimezone(LONDON).strftime("%d %b %H:%M")
+        cells = [str(row["id"]), row["platform"] or "-", row["category"],
+                 f"[{styles.get(row['severity'], '')}]{row['severity']}[/]", row["route"], row["status"], due]
         if excerpts is not None:
             cells.append(escape(excerpts.get(row["id"], "")))
         table.add_row(*cells)
