@@ -8,13 +8,13 @@ connectors may add their own top-level keys and read them from :attr:`LoadedCurs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.base import Cursor
-from connectors.errors import PermanentError
+from connectors.base import Clock, Cursor, Item, Page
+from connectors.errors import NotFoundError, PermanentError
 
 #: Upgrades a stored cursor from version N to N+1.
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -36,6 +36,73 @@ class LoadedCursor:
     watermarks: Mapping[str, datetime]
     round: Round | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStep:
+    """What one ``fetch`` call of a poll did: the key it read (``None`` when the poll listed none), the items
+    found, and what to save: the updated watermarks and the rest of the poll (``None`` once it is over)."""
+
+    key: str | None
+    items: tuple[Item, ...]
+    watermarks: dict[str, datetime]
+    next_round: Round | None
+
+    @property
+    def left(self) -> int:
+        return 0 if self.next_round is None else len(self.next_round.pending)
+
+    def page(self, version: int, **extra: Any) -> Page:
+        """The :class:`Page` to return, its cursor in the :func:`dump_cursor` format (``extra`` as there)."""
+        return Page(
+            items=self.items,
+            next_cursor=dump_cursor(version, self.watermarks, self.next_round, **extra),
+            has_more=self.next_round is not None,
+        )
+
+
+def step_round(
+    state: LoadedCursor,
+    *,
+    clock: Clock,
+    list_keys: Callable[[datetime], Sequence[str]],
+    read: Callable[[str, datetime | None, datetime], Sequence[Item]],
+    forget_unlisted: bool = True,
+    on_gone: Callable[[str], None] | None = None,
+) -> RoundStep:
+    """Advance the poll in ``state`` by one key: start a round when none is in progress (``list_keys`` at the
+    poll's start), then ``read(key, watermark, started_at)`` the first pending key and move its watermark.
+
+    ``forget_unlisted`` drops the watermarks of keys a new round no longer lists (posts that fell out of the
+    lookback window), so the cursor stays small. With ``on_gone``, a key whose read raises
+    :class:`NotFoundError` (deleted since the round listed it) is told to ``on_gone`` and skipped with its
+    watermark, since otherwise every later poll would ask for it again; without it the error propagates.
+    """
+    watermarks = dict(state.watermarks)
+    round_ = state.round
+    if round_ is None:
+        started_at = clock().astimezone(UTC)
+        keys = list_keys(started_at)
+        if forget_unlisted:
+            watermarks = {key: when for key, when in watermarks.items() if key in keys}
+        round_ = Round(started_at, tuple(keys))
+    if not round_.pending:
+        return RoundStep(None, (), watermarks, None)
+    key, *rest = round_.pending
+    previous = watermarks.get(key)
+    try:
+        items = tuple(read(key, previous, round_.started_at))
+    except NotFoundError:
+        if on_gone is None:
+            raise
+        on_gone(key)
+        items = ()
+        watermarks.pop(key, None)
+    if items:
+        # The signpost: never past the poll's start, so an item stamped later is read again next poll.
+        newest = min(max(item.created_at for item in items), round_.started_at)
+        watermarks[key] = newest if previous is None else max(previous, newest)
+    return RoundStep(key, items, watermarks, Round(round_.started_at, tuple(rest)) if rest else None)
 
 
 def dump_cursor(

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 
-from connectors._cursor import Round, dump_cursor, load_cursor
+from connectors._cursor import load_cursor, step_round
 from connectors._graph import (
     GraphPlatform,
     GraphTransport,
@@ -55,7 +55,6 @@ from connectors.errors import (
     ActionRefusedError,
     AuthError,
     MalformedResponseError,
-    NotFoundError,
     PermanentError,
 )
 
@@ -218,43 +217,24 @@ class FacebookConnector:
         cursors are never saved: they die when their anchor comment is deleted.
         """
         state = load_cursor(cursor, platform=PLATFORM, label="Facebook", version=CURSOR_VERSION)
-        watermarks = dict(state.watermarks)
-        round_ = state.round
-        if round_ is None:
-            started_at = self._clock().astimezone(UTC)
-            posts = self._recent_posts(started_at)
-            # Forget posts that fell out of the lookback window, so the cursor stays small.
-            watermarks = {post: when for post, when in watermarks.items() if post in posts}
-            round_ = Round(started_at, tuple(posts))
-        if not round_.pending:
-            return Page(items=(), next_cursor=dump_cursor(CURSOR_VERSION, watermarks, None), has_more=False)
-        post_id, *rest = round_.pending
-        previous = watermarks.get(post_id)
-        try:
-            items = self._post_comments(post_id, previous)
-        except NotFoundError:
-            # The post was deleted since the poll listed it; skipping it is the only way forward, otherwise the
-            # saved cursor would ask for it again on every poll.
-            logger.info("facebook page %s: post %s is gone; skipping it", self.page_id, post_id)
-            items = []
-            watermarks.pop(post_id, None)
-        if items:
-            # The signpost: never past the poll's start, so a comment stamped later is read again next poll.
-            newest = min(max(item.created_at for item in items), round_.started_at)
-            watermarks[post_id] = newest if previous is None else max(previous, newest)
-        next_round = Round(round_.started_at, tuple(rest)) if rest else None
-        logger.debug(
-            "facebook page %s post %s: %d items, %d posts left in this poll",
-            self.page_id,
-            post_id,
-            len(items),
-            len(rest),
+        step = step_round(
+            state,
+            clock=self._clock,
+            list_keys=self._recent_posts,
+            read=lambda post_id, watermark, _started_at: self._post_comments(post_id, watermark),
+            on_gone=lambda post_id: logger.info(
+                "facebook page %s: post %s is gone; skipping it", self.page_id, post_id
+            ),
         )
-        return Page(
-            items=tuple(items),
-            next_cursor=dump_cursor(CURSOR_VERSION, watermarks, next_round),
-            has_more=bool(rest),
-        )
+        if step.key is not None:
+            logger.debug(
+                "facebook page %s post %s: %d items, %d posts left in this poll",
+                self.page_id,
+                step.key,
+                len(step.items),
+                step.left,
+            )
+        return step.page(CURSOR_VERSION)
 
     def _recent_posts(self, started_at: datetime) -> list[str]:
         """The Page's published posts created within the lookback window, oldest first."""

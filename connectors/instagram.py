@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 
-from connectors._cursor import Round, dump_cursor, load_cursor
+from connectors._cursor import load_cursor, step_round
 from connectors._graph import (
     GraphPlatform,
     GraphTransport,
@@ -57,7 +57,6 @@ from connectors.errors import (
     ActionRefusedError,
     AuthError,
     MalformedResponseError,
-    NotFoundError,
     PermanentError,
 )
 
@@ -196,40 +195,24 @@ class InstagramConnector:
         watermark are delivered again (``>=``); the bot de-duplicates on the external id.
         """
         state = load_cursor(cursor, platform=PLATFORM, label="Instagram", version=CURSOR_VERSION)
-        watermarks = dict(state.watermarks)
-        round_ = state.round
-        if round_ is None:
-            started_at = self._clock().astimezone(UTC)
-            media = self._recent_media(started_at)
-            watermarks = {key: when for key, when in watermarks.items() if key in media}
-            round_ = Round(started_at, tuple(media))
-        if not round_.pending:
-            return Page(items=(), next_cursor=dump_cursor(CURSOR_VERSION, watermarks, None), has_more=False)
-        media_id, *rest = round_.pending
-        previous = watermarks.get(media_id)
-        try:
-            items = self._media_comments(media_id, previous)
-        except NotFoundError:
-            # Deleted since the poll listed it: skip it, or every later poll would ask for it again.
-            logger.info("instagram account %s: media %s is gone; skipping it", self.ig_user_id, media_id)
-            items = []
-            watermarks.pop(media_id, None)
-        if items:
-            newest = min(max(item.created_at for item in items), round_.started_at)
-            watermarks[media_id] = newest if previous is None else max(previous, newest)
-        next_round = Round(round_.started_at, tuple(rest)) if rest else None
-        logger.debug(
-            "instagram account %s media %s: %d items, %d media left in this poll",
-            self.ig_user_id,
-            media_id,
-            len(items),
-            len(rest),
+        step = step_round(
+            state,
+            clock=self._clock,
+            list_keys=self._recent_media,
+            read=lambda media_id, watermark, _started_at: self._media_comments(media_id, watermark),
+            on_gone=lambda media_id: logger.info(
+                "instagram account %s: media %s is gone; skipping it", self.ig_user_id, media_id
+            ),
         )
-        return Page(
-            items=tuple(items),
-            next_cursor=dump_cursor(CURSOR_VERSION, watermarks, next_round),
-            has_more=bool(rest),
-        )
+        if step.key is not None:
+            logger.debug(
+                "instagram account %s media %s: %d items, %d media left in this poll",
+                self.ig_user_id,
+                step.key,
+                len(step.items),
+                step.left,
+            )
+        return step.page(CURSOR_VERSION)
 
     def _recent_media(self, started_at: datetime) -> list[str]:
         """The account's media created within the lookback window, oldest first."""

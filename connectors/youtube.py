@@ -58,7 +58,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from connectors._cursor import Round, bad_cursor, dump_cursor, load_cursor
+from connectors._cursor import bad_cursor, load_cursor, step_round
 from connectors._http import HttpClient, parse_retry_after, redact_url
 from connectors.base import (
     Author,
@@ -777,32 +777,28 @@ class YouTubeConnector:
         """
         state = load_cursor(cursor, platform=PLATFORM, label="YouTube", version=CURSOR_VERSION)
         self._restore_quota(state.raw.get("quota"))
-        watermarks = dict(state.watermarks)
-        round_ = state.round
-        if round_ is None:
-            round_ = Round(self._clock().astimezone(UTC), self.moderation_statuses)
-        if any(status not in LISTABLE_STATUSES for status in round_.pending):
+        # The statuses of a new round come from the constructor, already checked; only a saved round can hold
+        # one this version does not know.
+        if state.round is not None and any(status not in LISTABLE_STATUSES for status in state.round.pending):
             raise bad_cursor(PLATFORM, "YouTube", "'round.pending' holds an unknown moderation status")
-        if not round_.pending:
-            return Page(items=(), next_cursor=self._dump(watermarks, None), has_more=False)
-        status, *rest = round_.pending
-        previous = watermarks.get(status)
-        items = self._threads(status, previous, round_.started_at)
-        if items:
-            newest = min(max(item.created_at for item in items), round_.started_at)
-            watermarks[status] = newest if previous is None else max(previous, newest)
-        next_round = Round(round_.started_at, tuple(rest)) if rest else None
-        logger.debug(
-            "youtube channel %s status %s: %d items, quota %s",
-            self.channel_id,
-            status,
-            len(items),
-            self.quota.snapshot(now=self._clock()),
+        step = step_round(
+            state,
+            clock=self._clock,
+            list_keys=lambda _started_at: self.moderation_statuses,
+            read=self._threads,
+            # The keys are the configured statuses, a handful at most: one dropped from the configuration keeps
+            # its watermark for when it comes back.
+            forget_unlisted=False,
         )
-        return Page(items=tuple(items), next_cursor=self._dump(watermarks, next_round), has_more=bool(rest))
-
-    def _dump(self, watermarks: Mapping[str, datetime], round_: Round | None) -> dict[str, Any]:
-        return dump_cursor(CURSOR_VERSION, watermarks, round_, quota=self.quota.snapshot(now=self._clock()))
+        if step.key is not None:
+            logger.debug(
+                "youtube channel %s status %s: %d items, quota %s",
+                self.channel_id,
+                step.key,
+                len(step.items),
+                self.quota.snapshot(now=self._clock()),
+            )
+        return step.page(CURSOR_VERSION, quota=self.quota.snapshot(now=self._clock()))
 
     def _restore_quota(self, saved: object) -> None:
         if saved is None:

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from typing import Self
 
 from connectors.base import Clock, utc_now
-from connectors.sandbox.facebook import CommentSnapshot, FacebookSandbox, RecordedRequest
+from connectors.sandbox._simulator import RecordedRequest
+from connectors.sandbox.facebook import CommentSnapshot, FacebookSandbox
 from connectors.sandbox.instagram import InstagramCommentSnapshot, InstagramSandbox
 from connectors.sandbox.seed import DemoSeed, seed_demo
 from connectors.sandbox.server import Router, SandboxServer

@@ -27,12 +27,10 @@ Choices where Graph is undocumented or unverified, so tests do not over-fit:
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from re import Match
@@ -40,24 +38,29 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from connectors.base import Clock, utc_now
+from connectors.sandbox._graph import (
+    GRAPH_PATH,
+    HTML_ERROR_PAGE,
+    INVALID_TOKEN,
+    RATE_LIMIT_CODES,
+    FieldSpec,
+    GraphError,
+    bool_param,
+    check_token_state,
+    decode_cursor,
+    error_response,
+    failure,
+    format_time,
+    parse_field_spec,
+    record,
+    token_from,
+    usage_headers,
+)
+from connectors.sandbox._simulator import RecordedRequest, Simulator, format_seconds
 from connectors.sandbox.server import Request, Response, Router
-
-#: Graph's timestamp format: ISO 8601 with a colon-less ``+0000`` offset.
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S+0000"
-
-GRAPH_PATH = r"^/v\d+\.\d+/(?P<rest>[^/]+(?:/[^/]+)?)/?$"
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
-
-RATE_LIMIT_CODES: Mapping[int, str] = {
-    4: "(#4) Application request limit reached",
-    17: "(#17) User request limit reached",
-    32: "(#32) Page request limit reached",
-    341: "(#341) Application limit reached",
-    613: "(#613) Calls to this api have exceeded the rate limit.",
-    80001: "(#80001) There have been too many calls to this Page account. Wait a bit and try again.",
-}
 
 _COMMENT_FIELDS = frozenset(
     {
@@ -103,47 +106,7 @@ _POST_FIELDS = frozenset(
 _PAGE_FIELDS = frozenset({"id", "name", "link", "category", "username", "fan_count"})
 _PROFILE_FIELDS = frozenset({"id", "name"})
 
-_CREDENTIAL_PARAMS = frozenset({"access_token", "appsecret_proof"})
-
 Fields = dict[str, "Fields | None"]
-MalformedMode = Literal["invalid_json", "missing_fields"]
-
-
-def format_time(when: datetime) -> str:
-    return when.astimezone(UTC).strftime(TIME_FORMAT)
-
-
-class GraphError(Exception):
-    """Raised inside the simulator; becomes a Graph error body."""
-
-    def __init__(
-        self,
-        code: int,
-        message: str,
-        *,
-        status: int = 400,
-        subcode: int | None = None,
-        type_: str = "OAuthException",
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.subcode = subcode
-        self.type = type_
-        self.headers = dict(headers or {})
-
-
-#: Graph's messages for a token refused with code 190, by ``error_subcode`` (463's carries the time it expired).
-_INVALID_TOKEN: Mapping[int, str] = {
-    458: "Error validating access token: The user has not authorized application.",
-    460: "Error validating access token: The session has been invalidated because the user changed their "
-    "password or Facebook has changed the session for security reasons.",
-    463: "Error validating access token: Session has expired.",
-    467: "Error validating access token: The access token is invalid.",
-    492: "Error validating access token: The user is not an admin, editor or moderator of the Page.",
-}
 
 
 def _not_found(object_id: str) -> GraphError:
@@ -155,18 +118,6 @@ def _not_found(object_id: str) -> GraphError:
         subcode=33,
         type_="GraphMethodException",
     )
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedRequest:
-    """A request as the simulator saw it, credentials removed. ``auth`` says where the token came from."""
-
-    method: str
-    path: str
-    query: Mapping[str, str]
-    form: Mapping[str, str]
-    auth: Literal["header", "query", "none"]
-    has_appsecret_proof: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,37 +181,18 @@ class _Token:
     kind: Literal["page", "user"]
     page_id: str | None
     expired: bool = False
-    #: Why Graph refuses the token once ``expired``: code 190's ``error_subcode`` (see ``_INVALID_TOKEN``).
+    #: Why Graph refuses the token once ``expired``: code 190's ``error_subcode`` (see :data:`INVALID_TOKEN`).
     subcode: int = 463
 
 
 def parse_fields(spec: str) -> Fields:
-    """Parse a Graph ``fields`` value such as ``id,from{id,name},parent{id}`` (modifiers like ``.limit(5)`` are
-    accepted and ignored)."""
-    pos = 0
+    """Parse a Graph ``fields`` value such as ``id,from{id,name},parent{id}``; the Pages simulator ignores
+    modifiers like ``.limit(5)``."""
+    return _without_modifiers(parse_field_spec(spec))
 
-    def parse_list() -> Fields:
-        nonlocal pos
-        out: Fields = {}
-        while pos < len(spec):
-            start = pos
-            while pos < len(spec) and spec[pos] not in ",{}":
-                pos += 1
-            name = spec[start:pos].strip().split(".")[0]
-            sub: Fields | None = None
-            if pos < len(spec) and spec[pos] == "{":
-                pos += 1
-                sub = parse_list()
-            if name:
-                out[name] = sub
-            if pos < len(spec) and spec[pos] == ",":
-                pos += 1
-            elif pos < len(spec) and spec[pos] == "}":
-                pos += 1
-                return out
-        return out
 
-    return parse_list()
+def _without_modifiers(fields: Mapping[str, FieldSpec]) -> Fields:
+    return {name: None if f.sub is None else _without_modifiers(f.sub) for name, f in fields.items()}
 
 
 def _parse_time_param(name: str, value: str) -> datetime:
@@ -280,42 +212,22 @@ def _encode_cursor(object_id: str) -> str:
     return base64.b64encode(object_id.rsplit("_", 1)[-1].encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> str:
-    try:
-        return base64.b64decode(cursor.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise GraphError(100, "(#100) The after/before cursor is invalid", type_="OAuthException") from exc
-
-
-def _bool_param(name: str, value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"true", "1"}:
-        return True
-    if lowered in {"false", "0"}:
-        return False
-    raise GraphError(100, f"(#100) Param {name} must be a boolean", type_="OAuthException")
-
-
-class FacebookSandbox:
+class FacebookSandbox(Simulator[RecordedRequest]):
     """The simulator's state and fault switches. Every method is thread-safe; the HTTP handler shares the lock."""
 
     def __init__(self, *, clock: Clock = utc_now, call_budget: int = 4800) -> None:
-        self.clock = clock
+        super().__init__(clock=clock)
         self.call_budget = call_budget
-        self._lock = threading.RLock()
         self._pages: dict[str, _Page] = {}
         self._posts: dict[str, _Post] = {}
         self._comments: dict[str, _Comment] = {}
         self._tokens: dict[str, _Token] = {}
         self._users: dict[str, str] = {}
-        self._requests: list[RecordedRequest] = []
         self._app_secret: str | None = None
         self._next_post = 122150000000000001
         self._next_comment = 1200000000000001
         self._next_trace = 0
-        self._failures: list[tuple[int, float | None]] = []
         self._rate_limits: list[tuple[int, int, float | None]] = []
-        self._malformed: list[tuple[MalformedMode, tuple[str, ...]]] = []
 
     def register(self, router: Router) -> None:
         router.add("facebook", GRAPH_PATH, self.handle)
@@ -407,22 +319,7 @@ class FacebookSandbox:
         with self._lock:
             return set(self._pages[page_id].blocked)
 
-    @property
-    def requests(self) -> tuple[RecordedRequest, ...]:
-        with self._lock:
-            return tuple(self._requests)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
     # -- fault switches ------------------------------------------------------------------------------------
-
-    def fail_next(self, n: int = 1, status: int = 500, *, retry_after: float | None = None) -> None:
-        """The next ``n`` requests fail with ``status`` and a Graph error body: code 1 ("unknown error") for
-        500, code 2 ("service temporarily unavailable") for other 5xx, code 4 for 429, code 1 otherwise."""
-        with self._lock:
-            self._failures = [(status, retry_after)] * n
 
     def rate_limit(
         self, code: int = 613, minutes: int = 1, times: int = 1, *, retry_after: float | None = None
@@ -435,17 +332,11 @@ class FacebookSandbox:
         with self._lock:
             self._rate_limits = [(code, minutes, retry_after)] * times
 
-    def respond_malformed(
-        self, times: int = 1, *, mode: MalformedMode = "invalid_json", drop: Sequence[str] = ("id",)
-    ) -> None:
-        with self._lock:
-            self._malformed = [(mode, tuple(drop))] * times
-
     def expire_token(self, token: str | None = None, *, subcode: int = 463) -> None:
         """Expire ``token``, or every token the sandbox knows when ``None``: Graph refuses it from then on with
         code 190 and ``subcode``: 463 expired, 460 the user changed their password, 492 the user lost their role
         on the Page, 458 the app was removed, 467 otherwise invalid."""
-        if subcode not in _INVALID_TOKEN:
+        if subcode not in INVALID_TOKEN:
             raise ValueError(f"not a token subcode the sandbox knows: {subcode}")
         with self._lock:
             targets = [token] if token is not None else list(self._tokens)
@@ -462,17 +353,8 @@ class FacebookSandbox:
 
     def handle(self, request: Request, match: Match[str]) -> Response:
         with self._lock:
-            token_value, auth = self._token_from(request)
-            self._requests.append(
-                RecordedRequest(
-                    method=request.method,
-                    path=request.path,
-                    query={k: v for k, v in request.query.items() if k not in _CREDENTIAL_PARAMS},
-                    form={k: v for k, v in request.form.items() if k not in _CREDENTIAL_PARAMS},
-                    auth=auth,
-                    has_appsecret_proof="appsecret_proof" in request.params,
-                )
-            )
+            token_value, auth = token_from(request)
+            self._requests.append(record(request, auth))
             token = self._tokens.get(token_value or "")
             page = self._pages.get(token.page_id or "") if token else None
             if page is not None:
@@ -481,30 +363,20 @@ class FacebookSandbox:
                 status, payload = self._serve(request, match.group("rest").split("/"), token_value, token)
             except GraphError as error:
                 return self._error_response(error, page)
-            headers = self._usage_headers(page)
-            if self._malformed and 200 <= status < 300:
-                mode, drop = self._malformed.pop(0)
-                if mode == "invalid_json":
-                    body = b"<!DOCTYPE html><html><body><h1>Sorry, something went wrong.</h1></body></html>"
-                    return Response(status, body, {**headers, "Content-Type": "text/html; charset=utf-8"})
-                payload = _drop_fields(payload, drop)
-            return Response.json(status, payload, headers)
-
-    def _token_from(self, request: Request) -> tuple[str | None, Literal["header", "query", "none"]]:
-        header = request.header("authorization") or ""
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() in {"bearer", "oauth"} and value.strip():
-            return value.strip(), "header"
-        if request.params.get("access_token"):
-            return request.params["access_token"], "query"
-        return None, "none"
+            return self._json_response(
+                status,
+                payload,
+                self._usage_headers(page),
+                error_page=HTML_ERROR_PAGE,
+                drop_fields=_drop_fields,
+            )
 
     def _serve(
         self, request: Request, parts: list[str], token_value: str | None, token: _Token | None
     ) -> tuple[int, Any]:
-        if self._failures:
-            status, retry_after = self._failures.pop(0)
-            raise self._failure(status, retry_after)
+        failed = self._take_failure(request.method)
+        if failed is not None:
+            raise failure(*failed)
         if self._rate_limits:
             code, minutes, retry_after = self._rate_limits.pop(0)
             raise self._throttled(code, minutes, retry_after, token)
@@ -533,17 +405,7 @@ class FacebookSandbox:
     # -- auth ----------------------------------------------------------------------------------------------
 
     def _check_token(self, request: Request, token_value: str | None, token: _Token | None) -> _Page | None:
-        if token_value is None:
-            raise GraphError(104, "An access token is required to request this resource.")
-        if token is None:
-            raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
-        if token.expired:
-            if token.subcode != 463:
-                raise GraphError(190, _INVALID_TOKEN[token.subcode], subcode=token.subcode)
-            stamp = self.clock().astimezone(UTC).strftime("%A, %d-%b-%y %H:%M:%S UTC")
-            raise GraphError(
-                190, f"Error validating access token: Session has expired on {stamp}.", subcode=463
-            )
+        token_value, token = check_token_state(token_value, token, self.clock())
         if self._app_secret is not None:
             proof = request.params.get("appsecret_proof")
             if not proof:
@@ -697,14 +559,14 @@ class FacebookSandbox:
         suffixes = [i.rsplit("_", 1)[-1] for i in ids]
         after, before = request.params.get("after"), request.params.get("before")
         if after:
-            anchor = _decode_cursor(after)
+            anchor = decode_cursor(after)
             if anchor not in suffixes:
                 raise GraphError(100, "(#100) The after cursor is invalid", type_="OAuthException")
             visible = [i for i in ids[suffixes.index(anchor) + 1 :] if not is_deleted(i)]
             chunk = visible[:limit]
             has_previous, has_next = True, len(visible) > limit
         elif before:
-            anchor = _decode_cursor(before)
+            anchor = decode_cursor(before)
             if anchor not in suffixes:
                 raise GraphError(100, "(#100) The before cursor is invalid", type_="OAuthException")
             visible = [i for i in ids[: suffixes.index(anchor)] if not is_deleted(i)]
@@ -824,7 +686,7 @@ class FacebookSandbox:
         self._require_page_token(page, self._posts[comment.post_id].page_id)
         params = request.params
         if "is_hidden" in params:
-            hide = _bool_param("is_hidden", params["is_hidden"])
+            hide = bool_param("is_hidden", params["is_hidden"])
             if hide and not comment.can_hide:
                 raise GraphError(100, "(#100) This comment cannot be hidden", type_="OAuthException")
             comment.is_hidden = hide
@@ -956,13 +818,6 @@ class FacebookSandbox:
             self._users[author_id] = author_name or ""
         return comment
 
-    def _utc(self, when: datetime | None) -> datetime:
-        when = when or self.clock()
-        if when.tzinfo is None:
-            raise ValueError("sandbox times must be timezone-aware")
-        # Graph timestamps have whole seconds; keep state identical to what clients can see.
-        return when.astimezone(UTC).replace(microsecond=0)
-
     def _usage_headers(
         self, page: _Page | None, *, throttled_code: int | None = None, minutes: int = 0
     ) -> dict[str, str]:
@@ -970,33 +825,9 @@ class FacebookSandbox:
         app_percent = 100 if throttled_code == 4 else percent
         buc_percent = 100 if throttled_code is not None else percent
         target = page or next(iter(self._pages.values()), None)
-        buc: dict[str, Any] = {}
-        if target is not None:
-            buc[target.id] = [
-                {
-                    "type": "pages",
-                    "call_count": buc_percent,
-                    "total_cputime": min(100, buc_percent // 2),
-                    "total_time": min(100, buc_percent // 2),
-                    "estimated_time_to_regain_access": minutes,
-                }
-            ]
-        return {
-            "X-App-Usage": json.dumps(
-                {"call_count": app_percent, "total_cputime": app_percent // 2, "total_time": app_percent // 2}
-            ),
-            "X-Business-Use-Case-Usage": json.dumps(buc),
-        }
-
-    def _failure(self, status: int, retry_after: float | None) -> GraphError:
-        if status == 429:
-            code, message = 4, RATE_LIMIT_CODES[4]
-        elif status >= 500 and status != 500:
-            code, message = 2, "Service temporarily unavailable"
-        else:
-            code, message = 1, "An unknown error occurred"
-        headers = {"Retry-After": _format_seconds(retry_after)} if retry_after is not None else {}
-        return GraphError(code, message, status=status, headers=headers)
+        return usage_headers(
+            target.id if target else None, "pages", app=app_percent, buc=buc_percent, minutes=minutes
+        )
 
     def _throttled(
         self, code: int, minutes: int, retry_after: float | None, token: _Token | None
@@ -1004,22 +835,12 @@ class FacebookSandbox:
         page = self._pages.get(token.page_id or "") if token else None
         headers = self._usage_headers(page, throttled_code=code, minutes=minutes)
         if retry_after is not None:
-            headers["Retry-After"] = _format_seconds(retry_after)
+            headers["Retry-After"] = format_seconds(retry_after)
         return GraphError(code, RATE_LIMIT_CODES[code], headers=headers)
 
     def _error_response(self, error: GraphError, page: _Page | None) -> Response:
         self._next_trace += 1
-        body: dict[str, Any] = {
-            "message": error.message,
-            "type": error.type,
-            "code": error.code,
-            "fbtrace_id": f"Sbx{self._next_trace:08X}",
-        }
-        if error.subcode is not None:
-            body["error_subcode"] = error.subcode
-        if error.code == 190:
-            body["error_user_title"] = "Session expired" if error.subcode == 463 else "Invalid token"
-        return Response.json(error.status, {"error": body}, {**self._usage_headers(page), **error.headers})
+        return error_response(error, f"Sbx{self._next_trace:08X}", self._usage_headers(page))
 
 
 def _project(value: Any, subfields: Fields | None) -> Any:
@@ -1051,7 +872,3 @@ def _user_ids(params: Mapping[str, str]) -> list[str]:
             return [str(v) for v in values]
         return [part.strip() for part in raw.split(",") if part.strip()]
     return []
-
-
-def _format_seconds(seconds: float) -> str:
-    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)

@@ -26,26 +26,37 @@ Choices where Instagram is undocumented or unverified, so tests do not over-fit:
 from __future__ import annotations
 
 import base64
-import binascii
-import json
-import re
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from re import Match
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from connectors.base import Clock, utc_now
-from connectors.sandbox.facebook import (
+from connectors.sandbox._graph import (
     GRAPH_PATH,
+    HTML_ERROR_PAGE,
     RATE_LIMIT_CODES,
+    FieldSpec,
     GraphError,
-    MalformedMode,
-    RecordedRequest,
+    bool_param,
+    check_token_state,
+    decode_cursor,
+    error_response,
+    failure,
     format_time,
+    parse_field_spec,
+    record,
+    token_from,
+    usage_headers,
+)
+from connectors.sandbox._simulator import (
+    RecordedRequest,
+    Simulator,
+    drop_fields_deep,
+    format_seconds,
 )
 from connectors.sandbox.server import Handler, Request, Response, Router
 
@@ -95,46 +106,6 @@ _COMMENT_FIELDS = frozenset(
         "user",
     }
 )
-_CREDENTIAL_PARAMS = frozenset({"access_token", "appsecret_proof"})
-_MODIFIER = re.compile(r"(\w+)\(([^()]*)\)")
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """One requested field: its modifiers (``limit(5)`` → ``{"limit": "5"}``) and nested fields, if any."""
-
-    modifiers: Mapping[str, str] = field(default_factory=dict)
-    sub: Mapping[str, FieldSpec] | None = None
-
-
-def parse_field_spec(spec: str) -> dict[str, FieldSpec]:
-    """Parse a Graph ``fields`` value such as ``id,comments.limit(50){id,replies{id}}``, keeping modifiers."""
-    pos = 0
-
-    def parse_list() -> dict[str, FieldSpec]:
-        nonlocal pos
-        out: dict[str, FieldSpec] = {}
-        while pos < len(spec):
-            start = pos
-            depth = 0
-            while pos < len(spec) and (depth or spec[pos] not in ",{}"):
-                depth += {"(": 1, ")": -1}.get(spec[pos], 0)
-                pos += 1
-            name, _, rest = spec[start:pos].strip().partition(".")
-            sub: dict[str, FieldSpec] | None = None
-            if pos < len(spec) and spec[pos] == "{":
-                pos += 1
-                sub = parse_list()
-            if name:
-                out[name] = FieldSpec(dict(_MODIFIER.findall(rest)), sub)
-            if pos < len(spec) and spec[pos] == ",":
-                pos += 1
-            elif pos < len(spec) and spec[pos] == "}":
-                pos += 1
-                return out
-        return out
-
-    return parse_list()
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,26 +167,12 @@ class _Comment:
 class _Token:
     account_id: str
     expired: bool = False
+    #: Instagram tokens are only ever refused as expired (code 190, subcode 463).
+    subcode: int = 463
 
 
 def _encode_cursor(object_id: str) -> str:
     return base64.b64encode(object_id.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> str:
-    try:
-        return base64.b64decode(cursor.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise GraphError(100, "(#100) The after/before cursor is invalid") from exc
-
-
-def _bool_param(name: str, value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"true", "1"}:
-        return True
-    if lowered in {"false", "0"}:
-        return False
-    raise GraphError(100, f"(#100) Param {name} must be a boolean")
 
 
 def _not_found(object_id: str) -> GraphError:
@@ -228,25 +185,21 @@ def _not_found(object_id: str) -> GraphError:
     )
 
 
-class InstagramSandbox:
+class InstagramSandbox(Simulator[RecordedRequest]):
     """The simulator's state and fault switches. Every method is thread-safe; the HTTP handler shares the lock."""
 
     def __init__(self, *, clock: Clock = utc_now, call_budget: int = 4800) -> None:
-        self.clock = clock
+        super().__init__(clock=clock)
         self.call_budget = call_budget
-        self._lock = threading.RLock()
         self._accounts: dict[str, _Account] = {}
         self._media: dict[str, _Media] = {}
         self._comments: dict[str, _Comment] = {}
         self._tokens: dict[str, _Token] = {}
-        self._requests: list[RecordedRequest] = []
         self._next_media = 17900000000000001
         self._next_foreign_media = 18000000000000001
         self._next_comment = 17850000000000001
         self._next_trace = 0
-        self._failures: list[tuple[int, float | None, str | None]] = []
         self._rate_limits: list[tuple[int, int, float | None]] = []
-        self._malformed: list[tuple[MalformedMode, tuple[str, ...]]] = []
         self._fallback: Handler | None = None
         # The request being served (under the lock), so nested edges can link ``paging.next`` back to this host.
         self._current: Request | None = None
@@ -261,7 +214,7 @@ class InstagramSandbox:
 
     def owns(self, request: Request, object_id: str) -> bool:
         with self._lock:
-            token, _ = _token_from(request)
+            token, _ = token_from(request)
             return (
                 object_id in self._accounts
                 or object_id in self._media
@@ -381,25 +334,7 @@ class InstagramSandbox:
         with self._lock:
             return self._media[media_id].comment_enabled
 
-    @property
-    def requests(self) -> tuple[RecordedRequest, ...]:
-        with self._lock:
-            return tuple(self._requests)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
     # -- fault switches ------------------------------------------------------------------------------------
-
-    def fail_next(
-        self, n: int = 1, status: int = 500, *, retry_after: float | None = None, method: str | None = None
-    ) -> None:
-        """The next ``n`` requests (only those with ``method``, when given: "fail the reply's POST, not the
-        read before it") fail with ``status`` and a Graph error body: code 1 for 500, code 2 for other 5xx,
-        code 4 for 429, code 1 otherwise."""
-        with self._lock:
-            self._failures = [(status, retry_after, method)] * n
 
     def rate_limit(
         self, code: int = 80002, minutes: int = 1, times: int = 1, *, retry_after: float | None = None
@@ -411,14 +346,6 @@ class InstagramSandbox:
         with self._lock:
             self._rate_limits = [(code, minutes, retry_after)] * times
 
-    def respond_malformed(
-        self, times: int = 1, *, mode: MalformedMode = "invalid_json", drop: Sequence[str] = ("id",)
-    ) -> None:
-        """Spoil the next ``times`` successful responses: an HTML page instead of JSON, or ``drop`` removed
-        from every object in the body, however deeply nested."""
-        with self._lock:
-            self._malformed = [(mode, tuple(drop))] * times
-
     def expire_token(self, token: str | None = None) -> None:
         """Expire ``token``, or every token the simulator knows when ``None``."""
         with self._lock:
@@ -429,17 +356,8 @@ class InstagramSandbox:
 
     def handle(self, request: Request, match: Match[str]) -> Response:
         with self._lock:
-            token_value, auth = _token_from(request)
-            self._requests.append(
-                RecordedRequest(
-                    method=request.method,
-                    path=request.path,
-                    query={k: v for k, v in request.query.items() if k not in _CREDENTIAL_PARAMS},
-                    form={k: v for k, v in request.form.items() if k not in _CREDENTIAL_PARAMS},
-                    auth=auth,
-                    has_appsecret_proof="appsecret_proof" in request.params,
-                )
-            )
+            token_value, auth = token_from(request)
+            self._requests.append(record(request, auth))
             self._current = request
             token = self._tokens.get(token_value or "")
             account = self._accounts.get(token.account_id) if token else None
@@ -449,27 +367,26 @@ class InstagramSandbox:
                 status, payload = self._serve(request, match.group("rest").split("/"), token_value, token)
             except GraphError as error:
                 return self._error_response(error, account)
-            headers = self._usage_headers(account)
-            if self._malformed and 200 <= status < 300:
-                mode, drop = self._malformed.pop(0)
-                if mode == "invalid_json":
-                    body = b"<!DOCTYPE html><html><body><h1>Sorry, something went wrong.</h1></body></html>"
-                    return Response(status, body, {**headers, "Content-Type": "text/html; charset=utf-8"})
-                payload = _drop_fields(payload, drop)
-            return Response.json(status, payload, headers)
+            return self._json_response(
+                status,
+                payload,
+                self._usage_headers(account),
+                error_page=HTML_ERROR_PAGE,
+                drop_fields=drop_fields_deep,
+            )
 
     def _serve(
         self, request: Request, parts: list[str], token_value: str | None, token: _Token | None
     ) -> tuple[int, Any]:
-        if self._failures and self._failures[0][2] in (None, request.method):
-            status, retry_after, _ = self._failures.pop(0)
-            raise self._failure(status, retry_after)
+        failed = self._take_failure(request.method)
+        if failed is not None:
+            raise failure(*failed)
         if self._rate_limits:
             code, minutes, retry_after = self._rate_limits.pop(0)
             account = self._accounts.get(token.account_id) if token else None
             headers = self._usage_headers(account, throttled=True, minutes=minutes)
             if retry_after is not None:
-                headers["Retry-After"] = _format_seconds(retry_after)
+                headers["Retry-After"] = format_seconds(retry_after)
             raise GraphError(code, IG_RATE_LIMIT_CODES[code], headers=headers)
         account = self._check_token(token_value, token)
         object_id, edge = parts[0], (parts[1] if len(parts) > 1 else None)
@@ -506,15 +423,7 @@ class InstagramSandbox:
     # -- auth ----------------------------------------------------------------------------------------------
 
     def _check_token(self, token_value: str | None, token: _Token | None) -> _Account:
-        if token_value is None:
-            raise GraphError(104, "An access token is required to request this resource.")
-        if token is None:
-            raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
-        if token.expired:
-            stamp = self.clock().astimezone(UTC).strftime("%A, %d-%b-%y %H:%M:%S UTC")
-            raise GraphError(
-                190, f"Error validating access token: Session has expired on {stamp}.", subcode=463
-            )
+        _, token = check_token_state(token_value, token, self.clock())
         return self._accounts[token.account_id]
 
     def _require_owner(self, account: _Account, owner_id: str) -> None:
@@ -628,13 +537,13 @@ class InstagramSandbox:
         limit = max(1, min(limit, max_limit))
         after, before = params.get("after"), params.get("before")
         if after:
-            anchor = _decode_cursor(after)
+            anchor = decode_cursor(after)
             if anchor not in ids:
                 raise GraphError(100, "(#100) The after cursor is invalid")
             visible = [i for i in ids[ids.index(anchor) + 1 :] if not is_gone(i)]
             chunk, has_previous, has_next = visible[:limit], True, len(visible) > limit
         elif before:
-            anchor = _decode_cursor(before)
+            anchor = decode_cursor(before)
             if anchor not in ids:
                 raise GraphError(100, "(#100) The before cursor is invalid")
             visible = [i for i in ids[: ids.index(anchor)] if not is_gone(i)]
@@ -834,14 +743,14 @@ class InstagramSandbox:
             self._require_owner(account, media.owner_id)
             if "comment_enabled" not in params:
                 raise GraphError(100, "(#100) No fields to update")
-            media.comment_enabled = _bool_param("comment_enabled", params["comment_enabled"])
+            media.comment_enabled = bool_param("comment_enabled", params["comment_enabled"])
             return {"success": True}
         comment = self._live_comment(object_id)
         self._require_owner(account, self._media[comment.media_id].owner_id)
         if "hide" not in params:
             raise GraphError(100, "(#100) The parameter hide is required")
         # Idempotent: hiding a hidden comment succeeds.
-        comment.hidden = _bool_param("hide", params["hide"])
+        comment.hidden = bool_param("hide", params["hide"])
         return {"success": True}
 
     def _delete_comment(self, comment_id: str, account: _Account) -> Any:
@@ -939,12 +848,6 @@ class InstagramSandbox:
             top.reply_ids.append(comment_id)
         return comment
 
-    def _utc(self, when: datetime | None) -> datetime:
-        when = when or self.clock()
-        if when.tzinfo is None:
-            raise ValueError("sandbox times must be timezone-aware")
-        return when.astimezone(UTC).replace(microsecond=0)
-
     def _usage_headers(
         self, account: _Account | None, *, throttled: bool = False, minutes: int = 0
     ) -> dict[str, str]:
@@ -953,58 +856,14 @@ class InstagramSandbox:
             if throttled
             else min(100, (account.calls if account else 0) * 100 // max(1, self.call_budget))
         )
-        buc: dict[str, Any] = {}
         target = account or next(iter(self._accounts.values()), None)
-        if target is not None:
-            buc[target.id] = [
-                {
-                    "type": "instagram",
-                    "call_count": percent,
-                    "total_cputime": percent // 2,
-                    "total_time": percent // 2,
-                    "estimated_time_to_regain_access": minutes,
-                }
-            ]
-        return {
-            "X-App-Usage": json.dumps(
-                {"call_count": percent, "total_cputime": percent // 2, "total_time": percent // 2}
-            ),
-            "X-Business-Use-Case-Usage": json.dumps(buc),
-        }
-
-    def _failure(self, status: int, retry_after: float | None) -> GraphError:
-        if status == 429:
-            code, message = 4, IG_RATE_LIMIT_CODES[4]
-        elif status >= 500 and status != 500:
-            code, message = 2, "Service temporarily unavailable"
-        else:
-            code, message = 1, "An unknown error occurred"
-        headers = {"Retry-After": _format_seconds(retry_after)} if retry_after is not None else {}
-        return GraphError(code, message, status=status, headers=headers)
+        return usage_headers(
+            target.id if target else None, "instagram", app=percent, buc=percent, minutes=minutes
+        )
 
     def _error_response(self, error: GraphError, account: _Account | None) -> Response:
         self._next_trace += 1
-        body: dict[str, Any] = {
-            "message": error.message,
-            "type": error.type,
-            "code": error.code,
-            "fbtrace_id": f"SbxIg{self._next_trace:07X}",
-        }
-        if error.subcode is not None:
-            body["error_subcode"] = error.subcode
-        if error.code == 190:
-            body["error_user_title"] = "Session expired" if error.subcode == 463 else "Invalid token"
-        return Response.json(error.status, {"error": body}, {**self._usage_headers(account), **error.headers})
-
-
-def _token_from(request: Request) -> tuple[str | None, Literal["header", "query", "none"]]:
-    header = request.header("authorization") or ""
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() in {"bearer", "oauth"} and value.strip():
-        return value.strip(), "header"
-    if request.params.get("access_token"):
-        return request.params["access_token"], "query"
-    return None, "none"
+        return error_response(error, f"SbxIg{self._next_trace:07X}", self._usage_headers(account))
 
 
 def _unparse(fields: Mapping[str, FieldSpec]) -> str:
@@ -1014,18 +873,6 @@ def _unparse(fields: Mapping[str, FieldSpec]) -> str:
         mods = "".join(f".{k}({v})" for k, v in spec.modifiers.items())
         parts.append(f"{name}{mods}" + (f"{{{_unparse(spec.sub)}}}" if spec.sub is not None else ""))
     return ",".join(parts)
-
-
-def _drop_fields(payload: Any, drop: tuple[str, ...]) -> Any:
-    if isinstance(payload, list):
-        return [_drop_fields(item, drop) for item in payload]
-    if isinstance(payload, dict):
-        return {k: _drop_fields(v, drop) for k, v in payload.items() if k not in drop}
-    return payload
-
-
-def _format_seconds(seconds: float) -> str:
-    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
 
 
 # -- demo ----------------------------------------------------------------------------------------------------

@@ -14,14 +14,14 @@ What it copies from real feed servers:
 
 Fault switches, named as on the other simulators: ``fail_next`` (5xx with an HTML error page, as a CDN sends),
 ``rate_limit`` (429 with ``Retry-After``), ``respond_malformed`` (``mode="invalid_json"`` serves a CMS error
-page as ``text/html``; ``mode="missing_fields"`` leaves out every entry's id and link) and ``expire_token``.
+page as ``text/html``; ``mode="missing_fields"`` leaves out every entry's id and link, whatever ``drop`` says)
+and ``expire_token``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from connectors.base import Clock, utc_now
+from connectors.sandbox._simulator import Simulator
 from connectors.sandbox.server import Request, Response, Router
 
 if TYPE_CHECKING:
     from connectors.sandbox import Sandbox
 
 FeedKind = Literal["rss", "atom"]
-MalformedMode = Literal["invalid_json", "missing_fields"]
 
 CONTENT_TYPES: dict[FeedKind, str] = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -90,17 +90,16 @@ class _Feed:
     raw: tuple[bytes, str] | None = None
 
 
-class WebSandbox:
+class WebSandbox(Simulator[FeedRequest]):
     """Feeds and their fault switches. Every method is thread-safe; the HTTP handler shares the lock."""
 
+    # What a CDN in front of a feed sends when the origin is down.
+    fail_status = 503
+
     def __init__(self, *, clock: Clock = utc_now) -> None:
-        self.clock = clock
-        self._lock = threading.RLock()
+        super().__init__(clock=clock)
         self._feeds: dict[str, _Feed] = {}
-        self._requests: list[FeedRequest] = []
-        self._failures: list[tuple[int, float | None]] = []
         self._rate_limits: list[float] = []
-        self._malformed: list[MalformedMode] = []
         self._redirects: dict[str, tuple[str, int]] = {}
         self._counter = 0
 
@@ -174,28 +173,11 @@ class WebSandbox:
                 EntrySnapshot(e.guid, e.link, e.title, e.published) for e in self._feeds[feed].entries
             )
 
-    @property
-    def requests(self) -> tuple[FeedRequest, ...]:
-        with self._lock:
-            return tuple(self._requests)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
     # -- fault switches ------------------------------------------------------------------------------------
-
-    def fail_next(self, n: int = 1, status: int = 503, *, retry_after: float | None = None) -> None:
-        with self._lock:
-            self._failures = [(status, retry_after)] * n
 
     def rate_limit(self, retry_after: float = 30.0, times: int = 1) -> None:
         with self._lock:
             self._rate_limits = [retry_after] * times
-
-    def respond_malformed(self, times: int = 1, *, mode: MalformedMode = "invalid_json") -> None:
-        with self._lock:
-            self._malformed = [mode] * times
 
     def expire_token(self, token: str | None = None) -> None:
         """Revoke the feed key ``token``, or every feed's key when ``None``."""
@@ -223,8 +205,9 @@ class WebSandbox:
     def _serve(self, request: Request, name: str) -> Response:
         if request.method not in {"GET", "HEAD"}:
             return Response(405, b"Method Not Allowed", {"Allow": "GET, HEAD", "Content-Type": "text/plain"})
-        if self._failures:
-            status, retry_after = self._failures.pop(0)
+        failed = self._take_failure(request.method)
+        if failed is not None:
+            status, retry_after = failed
             headers = {"Content-Type": "text/html; charset=utf-8"}
             if retry_after is not None:
                 headers["Retry-After"] = str(int(retry_after))
@@ -252,8 +235,10 @@ class WebSandbox:
                 )
             if given != feed.key or feed.key_expired:
                 return Response(403, b"Forbidden", {"Content-Type": "text/plain"})
-        if self._malformed:
-            mode = self._malformed.pop(0)
+        spoiled = self._take_malformed()
+        if spoiled is not None:
+            # ``drop`` names JSON fields; a feed is spoilt one way only, by leaving out its entries' ids and links.
+            mode, _ = spoiled
             if mode == "invalid_json":
                 # What a CMS or captive portal sends instead of the feed: HTML, with a 200.
                 page = b"<!DOCTYPE html><html><head><title>Error</title></head><body>Database error</body>"

@@ -45,8 +45,7 @@ import hashlib
 import hmac
 import json
 import re
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from re import Match
@@ -55,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, quote, unquote
 
 from connectors.base import Clock, utc_now
+from connectors.sandbox._simulator import Simulator, format_seconds
 from connectors.sandbox.server import Request, Response, Router
 
 if TYPE_CHECKING:
@@ -113,7 +113,6 @@ EXPANSIONS = frozenset(
     }
 )
 
-MalformedMode = Literal["invalid_json", "missing_fields"]
 AuthKind = Literal["bearer", "oauth1", "none"]
 
 #: Where the connector's tweepy signs OAuth 1.0a requests, whatever host they are then sent to.
@@ -408,12 +407,11 @@ def _decode_token(parameter: str, token: str) -> str:
     return anchor
 
 
-class XSandbox:
+class XSandbox(Simulator[XRecordedRequest]):
     """The simulator's state and fault switches. Thread-safe: the HTTP handler shares the same lock."""
 
     def __init__(self, *, clock: Clock = utc_now) -> None:
-        self.clock = clock
-        self._lock = threading.RLock()
+        super().__init__(clock=clock)
         self._users: dict[str, _User] = {}
         self._tweets: dict[str, _Tweet] = {}
         self._tokens: dict[str, _Token] = {}
@@ -421,12 +419,9 @@ class XSandbox:
         self._oauth1_tokens: dict[str, _OAuth1Token] = {}
         self._limits: dict[str, int] = dict(DEFAULT_LIMITS)
         self._budgets: dict[tuple[str, str], _Budget] = {}
-        self._requests: list[XRecordedRequest] = []
         self._sequence = 0
-        self._failures: list[tuple[int, float | None]] = []
         self._rate_limits: list[float] = []
         self._usage_capped = 0
-        self._malformed: list[tuple[MalformedMode, tuple[str, ...]]] = []
 
     def register(self, router: Router) -> None:
         router.add("x", r"^/2/(?P<rest>.+?)/?$", self.handle)
@@ -505,15 +500,6 @@ class XSandbox:
         with self._lock:
             return set(self._users[user_id].muting)
 
-    @property
-    def requests(self) -> tuple[XRecordedRequest, ...]:
-        with self._lock:
-            return tuple(self._requests)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
     def set_limit(self, endpoint: str, limit: int) -> None:
         """Change the per-window request limit of one endpoint (``mentions``, ``search``, ``hide``, ...)."""
         if endpoint not in DEFAULT_LIMITS:
@@ -524,11 +510,6 @@ class XSandbox:
                 del self._budgets[key]
 
     # -- fault switches ------------------------------------------------------------------------------------
-
-    def fail_next(self, n: int = 1, status: int = 500, *, retry_after: float | None = None) -> None:
-        """The next ``n`` requests fail with ``status`` and a problem body; 429s carry x-rate-limit-reset."""
-        with self._lock:
-            self._failures = [(status, retry_after)] * n
 
     def rate_limit(self, times: int = 1, *, reset_in: float = 60.0) -> None:
         """The next ``times`` requests get 429 with ``x-rate-limit-remaining: 0`` and a reset ``reset_in``
@@ -541,12 +522,6 @@ class XSandbox:
         """The next ``times`` requests get the monthly usage-cap 429 (type ``usage-capped``)."""
         with self._lock:
             self._usage_capped = times
-
-    def respond_malformed(
-        self, times: int = 1, *, mode: MalformedMode = "invalid_json", drop: Sequence[str] = ("id",)
-    ) -> None:
-        with self._lock:
-            self._malformed = [(mode, tuple(drop))] * times
 
     def expire_token(self, token: str | None = None) -> None:
         """Expire ``token`` (an OAuth 2.0 token or an OAuth 1.0a access token), or every token the sandbox knows
@@ -588,14 +563,13 @@ class XSandbox:
                 return Response.json(
                     error.status, error.body(), {**headers, "Content-Type": "application/problem+json"}
                 )
-            headers = _budget_headers(budget)
-            if self._malformed and 200 <= status < 300:
-                mode, drop = self._malformed.pop(0)
-                if mode == "invalid_json":
-                    page = b"<!DOCTYPE html><html><body><h1>Something went wrong.</h1></body></html>"
-                    return Response(status, page, {**headers, "Content-Type": "text/html; charset=utf-8"})
-                payload = _drop_fields(payload, drop)
-            return Response.json(status, payload, headers)
+            return self._json_response(
+                status,
+                payload,
+                _budget_headers(budget),
+                error_page=b"<!DOCTYPE html><html><body><h1>Something went wrong.</h1></body></html>",
+                drop_fields=_drop_fields,
+            )
 
     def _serve(
         self,
@@ -605,9 +579,9 @@ class XSandbox:
         presented: _Presented,
         budget: _Budget,
     ) -> tuple[int, Any]:
-        if self._failures:
-            status, retry_after = self._failures.pop(0)
-            raise self._failure(status, retry_after, budget)
+        failed = self._take_failure(request.method)
+        if failed is not None:
+            raise self._failure(*failed, budget)
         if self._usage_capped:
             self._usage_capped -= 1
             raise XError(
@@ -751,7 +725,8 @@ class XSandbox:
         )
 
     def _failure(self, status: int, retry_after: float | None, budget: _Budget) -> XError:
-        headers = {"retry-after": _format_seconds(retry_after)} if retry_after is not None else {}
+        """What ``fail_next`` sends: a problem body; 429s carry x-rate-limit-reset."""
+        headers = {"retry-after": format_seconds(retry_after)} if retry_after is not None else {}
         if status == 429:
             return XError(
                 429,
@@ -1236,10 +1211,6 @@ def _drop_fields(payload: Any, drop: tuple[str, ...]) -> Any:
     if isinstance(data, dict):
         return {**payload, "data": {k: v for k, v in data.items() if k not in drop}}
     return payload
-
-
-def _format_seconds(seconds: float) -> str:
-    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
 
 
 # -- demo seed -----------------------------------------------------------------------------------------------

@@ -39,7 +39,6 @@ import binascii
 import hashlib
 import html
 import json
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -49,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from connectors.base import Clock, utc_now
-from connectors.sandbox.facebook import MalformedMode, RecordedRequest
+from connectors.sandbox._simulator import RecordedRequest, Simulator, drop_fields_deep, format_seconds
 from connectors.sandbox.server import Request, Response, Router
 
 if TYPE_CHECKING:
@@ -182,13 +181,12 @@ class _RefreshToken:
     revoked: bool = False
 
 
-class YouTubeSandbox:
+class YouTubeSandbox(Simulator[RecordedRequest]):
     """The simulator's state and fault switches. Every method is thread-safe; the HTTP handler shares the lock."""
 
     def __init__(self, *, clock: Clock = utc_now, daily_quota: int = DEFAULT_DAILY_QUOTA) -> None:
-        self.clock = clock
+        super().__init__(clock=clock)
         self.daily_quota = daily_quota
-        self._lock = threading.RLock()
         self._channels: dict[str, _Channel] = {}
         self._videos: dict[str, _Video] = {}
         self._comments: dict[str, _Comment] = {}
@@ -196,14 +194,11 @@ class YouTubeSandbox:
         self._clients: dict[str, str] = {}
         self._refresh_tokens: dict[str, _RefreshToken] = {}
         self._next_access_token = 1
-        self._requests: list[RecordedRequest] = []
         self._quota_day: date | None = None
         self._quota_used = 0
         self._next_video = 1
         self._next_comment = 1
-        self._failures: list[tuple[int, float | None]] = []
         self._rate_limits: list[tuple[int, float | None]] = []
-        self._malformed: list[tuple[MalformedMode, tuple[str, ...]]] = []
 
     def register(self, router: Router) -> None:
         router.add("youtube", YOUTUBE_PATH, self.handle)
@@ -320,21 +315,7 @@ class YouTubeSandbox:
             self._roll_quota()
             self._quota_used = units
 
-    @property
-    def requests(self) -> tuple[RecordedRequest, ...]:
-        with self._lock:
-            return tuple(self._requests)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
     # -- fault switches ------------------------------------------------------------------------------------
-
-    def fail_next(self, n: int = 1, status: int = 500, *, retry_after: float | None = None) -> None:
-        """The next ``n`` requests fail with ``status`` and Google's error body (``backendError`` for 5xx)."""
-        with self._lock:
-            self._failures = [(status, retry_after)] * n
 
     def rate_limit(self, times: int = 1, *, retry_after: float | None = None, status: int = 429) -> None:
         """The next ``times`` requests are refused with ``rateLimitExceeded`` (429, or 403 as some YouTube
@@ -347,14 +328,6 @@ class YouTubeSandbox:
         with self._lock:
             self._roll_quota()
             self._quota_used = self.daily_quota
-
-    def respond_malformed(
-        self, times: int = 1, *, mode: MalformedMode = "invalid_json", drop: Sequence[str] = ("id",)
-    ) -> None:
-        """Spoil the next ``times`` successful responses that have a body: an HTML page instead of JSON, or
-        ``drop`` removed from every object in the body, however deeply nested."""
-        with self._lock:
-            self._malformed = [(mode, tuple(drop))] * times
 
     def expire_token(self, token: str | None = None) -> None:
         """Expire ``token``, or every token the simulator knows when ``None``, before its time (as a revoked session
@@ -399,21 +372,22 @@ class YouTubeSandbox:
                 return self._error_response(error)
             if payload is None:
                 return Response(status, b"", dict(_HEADERS))
-            if self._malformed:
-                mode, drop = self._malformed.pop(0)
-                if mode == "invalid_json":
-                    body = b"<!DOCTYPE html><html><body><p>502. That's an error.</p></body></html>"
-                    return Response(status, body, {**_HEADERS, "Content-Type": "text/html; charset=UTF-8"})
-                payload = _drop_fields(payload, drop)
-            return Response.json(status, payload, _HEADERS)
+            return self._json_response(
+                status,
+                payload,
+                _HEADERS,
+                error_page=b"<!DOCTYPE html><html><body><p>502. That's an error.</p></body></html>",
+                error_type="text/html; charset=UTF-8",
+                drop_fields=drop_fields_deep,
+            )
 
     def _serve(self, request: Request, resource: str, token_value: str | None) -> tuple[int, Any]:
-        if self._failures:
-            status, retry_after = self._failures.pop(0)
-            raise _failure(status, retry_after)
+        failed = self._take_failure(request.method)
+        if failed is not None:
+            raise _failure(*failed)
         if self._rate_limits:
             status, retry_after = self._rate_limits.pop(0)
-            headers = {"Retry-After": _format_seconds(retry_after)} if retry_after is not None else {}
+            headers = {"Retry-After": format_seconds(retry_after)} if retry_after is not None else {}
             raise GoogleError(
                 status,
                 "rateLimitExceeded",
@@ -886,12 +860,6 @@ class YouTubeSandbox:
             self._comments[parent_id].reply_ids.append(comment_id)
         return comment
 
-    def _utc(self, when: datetime | None) -> datetime:
-        when = when or self.clock()
-        if when.tzinfo is None:
-            raise ValueError("sandbox times must be timezone-aware")
-        return when.astimezone(UTC).replace(microsecond=0)
-
     def _error_response(self, error: GoogleError) -> Response:
         body = {
             "error": {
@@ -905,7 +873,8 @@ class YouTubeSandbox:
 
 
 def _failure(status: int, retry_after: float | None) -> GoogleError:
-    headers = {"Retry-After": _format_seconds(retry_after)} if retry_after is not None else {}
+    """What ``fail_next`` sends: Google's error body (``backendError`` for 5xx)."""
+    headers = {"Retry-After": format_seconds(retry_after)} if retry_after is not None else {}
     if status == 429:
         return GoogleError(
             429, "rateLimitExceeded", "Rate limit exceeded.", domain="youtube.quota", headers=headers
@@ -972,18 +941,6 @@ def _token_from(request: Request) -> tuple[str | None, Literal["header", "query"
     if request.query.get("access_token"):
         return request.query["access_token"], "query"
     return None, "none"
-
-
-def _drop_fields(payload: Any, drop: tuple[str, ...]) -> Any:
-    if isinstance(payload, list):
-        return [_drop_fields(item, drop) for item in payload]
-    if isinstance(payload, dict):
-        return {k: _drop_fields(v, drop) for k, v in payload.items() if k not in drop}
-    return payload
-
-
-def _format_seconds(seconds: float) -> str:
-    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
 
 
 # -- demo ----------------------------------------------------------------------------------------------------

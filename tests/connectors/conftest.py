@@ -9,14 +9,12 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors._http import HttpClient, RetryPolicy
-from connectors.base import Cursor, Item, Secret
+from connectors.base import Connector, Cursor, Item, Secret
 from connectors.facebook import FacebookConnector
 from connectors.sandbox import FacebookSandbox, ManualClock, Sandbox
+from tests.connectors.helpers import DrainFn, builder
 
 NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
-
-
-Drain = Callable[[FacebookConnector, Cursor | None], tuple[list[Item], Cursor, int]]
 
 
 @pytest.fixture
@@ -74,19 +72,15 @@ def http(sleeps: list[float], clock: ManualClock) -> Iterator[HttpClient]:
 def make_connector(
     fb: FacebookSandbox, sandbox: Sandbox, http: HttpClient, clock: ManualClock, page_id: str, page_token: str
 ) -> Callable[..., FacebookConnector]:
-    def make(**overrides: object) -> FacebookConnector:
-        options: dict[str, object] = {
-            "page_id": page_id,
-            "token": Secret(page_token),
-            "http": http,
-            "base_url": sandbox.url,
-            "clock": clock,
-            "page_size": 10,
-        }
-        options.update(overrides)
-        return FacebookConnector(**options)  # type: ignore[arg-type]
-
-    return make
+    return builder(
+        FacebookConnector,
+        page_id=page_id,
+        token=Secret(page_token),
+        http=http,
+        base_url=sandbox.url,
+        clock=clock,
+        page_size=10,
+    )
 
 
 @pytest.fixture
@@ -95,10 +89,10 @@ def connector(make_connector: Callable[..., FacebookConnector]) -> FacebookConne
 
 
 @pytest.fixture
-def drain() -> Drain:
+def drain() -> DrainFn:
     """Call ``fetch`` until ``has_more`` is false, as the bot does; return items, the last cursor, and calls."""
 
-    def run(connector: FacebookConnector, cursor: Cursor | None) -> tuple[list[Item], Cursor, int]:
+    def run(connector: Connector, cursor: Cursor | None) -> tuple[list[Item], Cursor, int]:
         items: list[Item] = []
         calls = 0
         while True:

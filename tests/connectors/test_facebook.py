@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.base import Connector, Cursor, Item, ItemKind, PlatformState, Secret
+from connectors.base import Connector, ItemKind, PlatformState, Secret
 from connectors.errors import (
     ActionRefusedError,
     AuthError,
@@ -26,8 +26,8 @@ from connectors.errors import (
 from connectors.facebook import FacebookConnector, _parse_comment, _raise_for_status
 from connectors.registry import CONNECTORS
 from connectors.sandbox import FacebookSandbox, ManualClock
+from tests.connectors.helpers import DrainFn, failure_texts, roundtrip
 
-DrainFn = Callable[[FacebookConnector, Cursor | None], tuple[list[Item], Cursor, int]]
 MakeConnector = Callable[..., FacebookConnector]
 
 
@@ -44,12 +44,6 @@ def add_comments(
         )
         for i in range(count)
     ]
-
-
-def roundtrip(cursor: Cursor) -> Cursor:
-    """What the bot does with a cursor: store it as JSON text and read it back."""
-    loaded: Cursor = json.loads(json.dumps(cursor))
-    return loaded
 
 
 # -- fetching ----------------------------------------------------------------------------------------------
@@ -457,19 +451,7 @@ def test_secrets_never_appear_in_logs_errors_or_repr_when_requests_fail(
     connector.fetch(None)
     fb.expire_token(page_token)
 
-    errors: list[ConnectorError] = []
-    for action in (lambda: connector.fetch(None), lambda: connector.hide(comment)):
-        with pytest.raises(ConnectorError) as caught:
-            action()
-        errors.append(caught.value)
-
-    texts = [
-        caplog.text,
-        repr(connector),
-        str(connector),
-        *(str(e) for e in errors),
-        *(repr(e) for e in errors),
-    ]
+    texts = failure_texts(caplog, connector, (lambda: connector.fetch(None), lambda: connector.hide(comment)))
     for text in texts:
         assert page_token not in text
         assert "app-secret-3b1d" not in text

@@ -13,11 +13,10 @@ import httpx
 import pytest
 
 from connectors._http import HttpClient
-from connectors.base import Connector, Cursor, Item, ItemKind, PlatformState, Secret
+from connectors.base import Connector, ItemKind, PlatformState, Secret
 from connectors.errors import (
     ActionRefusedError,
     AuthError,
-    ConnectorError,
     MalformedResponseError,
     NotFoundError,
     PermanentError,
@@ -29,12 +28,13 @@ from connectors.facebook import FacebookConnector
 from connectors.instagram import InstagramConnector, _parse_comment, _raise_for_status
 from connectors.registry import CONNECTORS
 from connectors.sandbox import InstagramSandbox, ManualClock, Sandbox
-from connectors.sandbox.instagram import parse_field_spec, seed_demo_instagram
+from connectors.sandbox._graph import parse_field_spec
+from connectors.sandbox.instagram import seed_demo_instagram
+from tests.connectors.helpers import DrainFn, builder, failure_texts, roundtrip
 
 IG_USER_ID = "17841400000000777"
 TOKEN = "test-ig-token-9d41c2"
 
-DrainFn = Callable[[Any, Cursor | None], tuple[list[Item], Cursor, int]]
 MakeConnector = Callable[..., InstagramConnector]
 
 
@@ -46,19 +46,15 @@ def ig(sandbox: Sandbox) -> InstagramSandbox:
 
 @pytest.fixture
 def make_ig(ig: InstagramSandbox, sandbox: Sandbox, http: HttpClient, clock: ManualClock) -> MakeConnector:
-    def make(**overrides: object) -> InstagramConnector:
-        options: dict[str, object] = {
-            "ig_user_id": IG_USER_ID,
-            "token": Secret(TOKEN),
-            "http": http,
-            "base_url": sandbox.url,
-            "clock": clock,
-            "page_size": 10,
-        }
-        options.update(overrides)
-        return InstagramConnector(**options)  # type: ignore[arg-type]
-
-    return make
+    return builder(
+        InstagramConnector,
+        ig_user_id=IG_USER_ID,
+        token=Secret(TOKEN),
+        http=http,
+        base_url=sandbox.url,
+        clock=clock,
+        page_size=10,
+    )
 
 
 @pytest.fixture
@@ -84,11 +80,6 @@ def add_comments(
         )
         for i in range(count)
     ]
-
-
-def roundtrip(cursor: Cursor) -> Cursor:
-    loaded: Cursor = json.loads(json.dumps(cursor))
-    return loaded
 
 
 # -- fetching ----------------------------------------------------------------------------------------------
@@ -415,23 +406,15 @@ def test_secrets_and_comment_text_never_appear_in_logs_errors_or_repr_when_reque
     connector.fetch(None)
     ig.expire_token(TOKEN)
 
-    errors: list[ConnectorError] = []
-    for action in (
-        lambda: connector.fetch(None),
-        lambda: connector.hide(comment),
-        lambda: connector.reply(comment, "Reply text"),
-    ):
-        with pytest.raises(ConnectorError) as caught:
-            action()
-        errors.append(caught.value)
-
-    texts = [
-        caplog.text,
-        repr(connector),
-        str(connector),
-        *(str(e) for e in errors),
-        *(repr(e) for e in errors),
-    ]
+    texts = failure_texts(
+        caplog,
+        connector,
+        (
+            lambda: connector.fetch(None),
+            lambda: connector.hide(comment),
+            lambda: connector.reply(comment, "Reply text"),
+        ),
+    )
     for text in texts:
         assert TOKEN not in text and "app-secret-77" not in text
         assert "Private words" not in text and "parent.zed" not in text and "Reply text" not in text

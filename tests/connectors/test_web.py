@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from connectors._http import HttpClient
-from connectors.base import Action, Connector, Cursor, ItemKind, Secret
+from connectors.base import Action, Connector, ItemKind, Secret
 from connectors.errors import (
     AuthError,
     ConnectorError,
@@ -24,6 +23,7 @@ from connectors.errors import (
 from connectors.registry import CONNECTORS
 from connectors.sandbox import ManualClock, Sandbox, WebSandbox, seed_demo_web
 from connectors.web import WebMentionsConnector, compile_terms, external_id_for, strip_html, unwrap_redirect
+from tests.connectors.helpers import builder, roundtrip
 
 TERMS = ("Brookfield Vale Primary School", "Brookfield Vale", "BVPS")
 FEED = "gazette"
@@ -46,22 +46,12 @@ def feed_url(web: WebSandbox, sandbox: Sandbox) -> str:
 
 @pytest.fixture
 def make_web(feed_url: str, http: HttpClient, clock: ManualClock) -> MakeWeb:
-    def make(**overrides: object) -> WebMentionsConnector:
-        options: dict[str, object] = {"feed_url": feed_url, "terms": TERMS, "http": http, "clock": clock}
-        options.update(overrides)
-        return WebMentionsConnector(**options)  # type: ignore[arg-type]
-
-    return make
+    return builder(WebMentionsConnector, feed_url=feed_url, terms=TERMS, http=http, clock=clock)
 
 
 @pytest.fixture
 def wc(make_web: MakeWeb) -> WebMentionsConnector:
     return make_web()
-
-
-def roundtrip(cursor: Cursor) -> Cursor:
-    loaded: Cursor = json.loads(json.dumps(cursor))
-    return loaded
 
 
 # -- matching ------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from connectors._http import HttpClient, RetryPolicy
-from connectors.base import Connector, Cursor, Item, ItemKind, Secret
+from connectors.base import Connector, ItemKind, Secret
 from connectors.errors import (
     ActionRefusedError,
     AuthError,
@@ -39,6 +39,7 @@ from connectors.x import (
     _raise_for_status,
     build_search_query,
 )
+from tests.connectors.helpers import DrainFn, builder, failure_texts, roundtrip
 
 SCHOOL = "1580000000000000500"
 HANDLE = "TestPrimary"
@@ -48,7 +49,6 @@ PARENT_B = "1580000000000000502"
 OTHER = "1580000000000000509"
 
 MakeX = Callable[..., XConnector]
-DrainFn = Callable[[Any, Cursor | None], tuple[list[Item], Cursor, int]]
 
 
 @pytest.fixture
@@ -63,20 +63,16 @@ def xs(sandbox: Sandbox) -> XSandbox:
 
 @pytest.fixture
 def make_x(xs: XSandbox, sandbox: Sandbox, http: HttpClient, clock: ManualClock) -> MakeX:
-    def make(**overrides: object) -> XConnector:
-        options: dict[str, object] = {
-            "user_id": SCHOOL,
-            "token": Secret(TOKEN),
-            "http": http,
-            "base_url": sandbox.url,
-            "handle": HANDLE,
-            "clock": clock,
-            "page_size": 10,
-        }
-        options.update(overrides)
-        return XConnector(**options)  # type: ignore[arg-type]
-
-    return make
+    return builder(
+        XConnector,
+        user_id=SCHOOL,
+        token=Secret(TOKEN),
+        http=http,
+        base_url=sandbox.url,
+        handle=HANDLE,
+        clock=clock,
+        page_size=10,
+    )
 
 
 @pytest.fixture
@@ -96,11 +92,6 @@ def mentions(
         )
         for i in range(count)
     ]
-
-
-def roundtrip(cursor: Cursor) -> Cursor:
-    loaded: Cursor = json.loads(json.dumps(cursor))
-    return loaded
 
 
 def paths(xs: XSandbox, suffix: str) -> list[dict[str, str]]:
@@ -717,13 +708,9 @@ def test_secrets_never_appear_in_logs_errors_or_repr_when_requests_fail(
     xc.fetch(None)
     xs.expire_token(TOKEN)
 
-    errors: list[ConnectorError] = []
-    for action in (lambda: xc.fetch(None), lambda: xc.hide(reply), lambda: xc.reply(reply, "Thanks")):
-        with pytest.raises(ConnectorError) as caught:
-            action()
-        errors.append(caught.value)
-
-    texts = [caplog.text, repr(xc), str(xc), *(str(e) for e in errors), *(repr(e) for e in errors)]
+    texts = failure_texts(
+        caplog, xc, (lambda: xc.fetch(None), lambda: xc.hide(reply), lambda: xc.reply(reply, "Thanks"))
+    )
     for text in texts:
         assert TOKEN not in text
         assert "Private words" not in text and "Parent Zed" not in text

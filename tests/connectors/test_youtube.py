@@ -15,7 +15,7 @@ import pytest
 from bot import schools
 from bot.config import AccountConfig, Nation, Platform, SchoolConfig, SecretStore
 from connectors._http import HttpClient
-from connectors.base import Connector, Cursor, Item, ItemKind, PlatformState, Secret
+from connectors.base import Connector, ItemKind, PlatformState, Secret
 from connectors.errors import (
     ActionRefusedError,
     AuthError,
@@ -27,8 +27,7 @@ from connectors.errors import (
     RetryableError,
 )
 from connectors.registry import CONNECTORS
-from connectors.sandbox import ManualClock, Sandbox, YouTubeSandbox
-from connectors.sandbox.facebook import RecordedRequest
+from connectors.sandbox import ManualClock, RecordedRequest, Sandbox, YouTubeSandbox
 from connectors.sandbox.youtube import seed_demo_youtube
 from connectors.youtube import (
     GoogleOAuthTokens,
@@ -41,13 +40,13 @@ from connectors.youtube import (
     _raise_for_token_status,
     quota_resets_at,
 )
+from tests.connectors.helpers import DrainFn, builder, failure_texts, roundtrip
 
 CHANNEL_ID = "UCtestprimary00000000001"
 TOKEN = "test-yt-token-4c7e10"
 #: NOW is 04:00 Pacific (PST) on 20 November; Google's quota day ends at 08:00 UTC on the 21st.
 RESET = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
-DrainFn = Callable[[Any, Cursor | None], tuple[list[Item], Cursor, int]]
 MakeConnector = Callable[..., YouTubeConnector]
 
 
@@ -59,19 +58,15 @@ def yt(sandbox: Sandbox) -> YouTubeSandbox:
 
 @pytest.fixture
 def make_yt(yt: YouTubeSandbox, sandbox: Sandbox, http: HttpClient, clock: ManualClock) -> MakeConnector:
-    def make(**overrides: object) -> YouTubeConnector:
-        options: dict[str, object] = {
-            "channel_id": CHANNEL_ID,
-            "token": Secret(TOKEN),
-            "http": http,
-            "base_url": f"{sandbox.url}/youtube/v3",
-            "clock": clock,
-            "page_size": 10,
-        }
-        options.update(overrides)
-        return YouTubeConnector(**options)  # type: ignore[arg-type]
-
-    return make
+    return builder(
+        YouTubeConnector,
+        channel_id=CHANNEL_ID,
+        token=Secret(TOKEN),
+        http=http,
+        base_url=f"{sandbox.url}/youtube/v3",
+        clock=clock,
+        page_size=10,
+    )
 
 
 @pytest.fixture
@@ -110,11 +105,6 @@ def add_replies(yt: YouTubeSandbox, parent: str, count: int, start: datetime) ->
         )
         for i in range(count)
     ]
-
-
-def roundtrip(cursor: Cursor) -> Cursor:
-    loaded: Cursor = json.loads(json.dumps(cursor))
-    return loaded
 
 
 # -- fetching ----------------------------------------------------------------------------------------------
@@ -500,23 +490,15 @@ def test_secrets_and_comment_text_never_appear_in_logs_errors_or_repr_when_reque
     connector.fetch(None)
     yt.expire_token(TOKEN)
 
-    errors: list[ConnectorError] = []
-    for action in (
-        lambda: connector.fetch(None),
-        lambda: connector.hide(comment),
-        lambda: connector.reply(comment, "Reply text"),
-    ):
-        with pytest.raises(ConnectorError) as caught:
-            action()
-        errors.append(caught.value)
-
-    texts = [
-        caplog.text,
-        repr(connector),
-        str(connector),
-        *(str(e) for e in errors),
-        *(repr(e) for e in errors),
-    ]
+    texts = failure_texts(
+        caplog,
+        connector,
+        (
+            lambda: connector.fetch(None),
+            lambda: connector.hide(comment),
+            lambda: connector.reply(comment, "Reply text"),
+        ),
+    )
     for text in texts:
         assert TOKEN not in text
         assert "Private words" not in text and "ParentZed" not in text and "Reply text" not in text
