@@ -19,6 +19,7 @@ from bot import audit as audit_log
 from bot.cli_accounts import accounts_app
 from bot.cli_actions import actions_app
 from bot.cli_cases import cases_app, sla_report
+from bot.cli_classifiers import register as register_classifier_commands
 from bot.cli_retention import retention_app
 from bot.cli_users import users_app
 from bot.cli_common import ConfigOpt, DatabaseOpt, JsonOpt, console, err, fail, open_engine, open_settings
@@ -49,6 +50,7 @@ app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(sla_app, name="sla")
 app.add_typer(audit_app, name="audit")
 sla_app.command("report")(sla_report)
+register_classifier_commands(app)
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False) -> None:
@@ -165,8 +167,7 @@ def run(
     host: Annotated[str, typer.Option(help="Address for the webhook endpoint.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port for the webhook endpoint.")] = 8080,
 ) -> None:
-    """Poll every account on its interval, carry out approved actions, and receive Facebook/Instagram
-    webhooks, until interrupted."""
+    """Poll every account, carry out approved actions and receive Meta webhooks, until interrupted."""
     import uvicorn
     from apscheduler.schedulers.background import BackgroundScheduler
 

@@ -41,14 +41,16 @@ def _threads(threads: int) -> None:
 ThreadsOpt = Annotated[int, typer.Option("--threads", help="CPU threads for the encoder.")]
 
 
-# -- train -----------------------------------------------------------------------------------------------------
+# -- train ---------------------------------------------------------------------------------------------------
 
 
 def train(
     external: Annotated[
         Path | None,
-        typer.Option("--external", help="Directory with olid.csv, davidson.csv, hatexplain.csv "
-                     "[default: ../shared/eval/external]."),
+        typer.Option(
+            "--external",
+            help="Directory with olid.csv, davidson.csv, hatexplain.csv [default: ../shared/eval/external].",
+        ),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Where to write the heads [default: the package's models/].")
@@ -60,7 +62,7 @@ def train(
     threads: ThreadsOpt = DEFAULT_THREADS,
     as_json: JsonOpt = False,
 ) -> None:
-    """Train the abuse, allegation, safeguarding and needs-response heads (seeded) and print the evaluation."""
+    """Train the abuse, allegation, safeguarding and needs-response heads (seeded); print the evaluation."""
     from classifiers.training import format_report
     from classifiers.training import train as run_training
 
@@ -78,16 +80,24 @@ def train(
     table = Table("head", "data", "n", "precision", "recall", "f1", "macro_f1", "roc_auc", box=None)
     for name, scores in report.abuse.items():
         if isinstance(scores, dict):
-            table.add_row("abuse", name, *(_cell(scores.get(k)) for k in
-                                           ("n", "precision", "recall", "f1", "macro_f1", "roc_auc")))
+            table.add_row(
+                "abuse",
+                name,
+                *(_cell(scores.get(k)) for k in ("n", "precision", "recall", "f1", "macro_f1", "roc_auc")),
+            )
     for label, chosen in report.school.items():
         scores = chosen["holdout"]
-        table.add_row(label, f"own holdout ({chosen['mode']}, t={chosen['threshold']})",
-                      *(_cell(scores.get(k)) for k in ("n", "precision", "recall", "f1", "macro_f1", "roc_auc")))
+        table.add_row(
+            label,
+            f"own holdout ({chosen['mode']}, t={chosen['threshold']})",
+            *(_cell(scores.get(k)) for k in ("n", "precision", "recall", "f1", "macro_f1", "roc_auc")),
+        )
     console.print(table)
-    console.print(f"abuse threshold {report.abuse['threshold']}; wrote "
-                  + ", ".join(f"{name} ({size:,} bytes)" for name, size in report.files.items())
-                  + f" to {escape(str(report.out_dir))}")
+    console.print(
+        f"abuse threshold {report.abuse['threshold']}; wrote "
+        + ", ".join(f"{name} ({size:,} bytes)" for name, size in report.files.items())
+        + f" to {escape(str(report.out_dir))}"
+    )
 
 
 def _cell(value: Any) -> str:
@@ -96,7 +106,7 @@ def _cell(value: Any) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
-# -- eval ------------------------------------------------------------------------------------------------------
+# -- eval ----------------------------------------------------------------------------------------------------
 
 
 @eval_app.command("cases")
@@ -104,7 +114,9 @@ def eval_cases(
     file: Annotated[Path, typer.Argument(help="Case CSV: id,text,abuse,identifies_child,... (0/1 columns).")],
     roster: Annotated[Path | None, typer.Option("--roster", help="Pupil roster CSV.")] = None,
     staff: Annotated[Path | None, typer.Option("--staff", help="Staff list CSV.")] = None,
-    school: Annotated[Path | None, typer.Option("--school", help="School TOML (name, aliases, official_*).")] = None,
+    school: Annotated[
+        Path | None, typer.Option("--school", help="School TOML (name, aliases, official_*).")
+    ] = None,
     threads: ThreadsOpt = DEFAULT_THREADS,
     as_json: JsonOpt = False,
 ) -> None:
@@ -130,11 +142,13 @@ def eval_cases(
 @eval_app.command("dataset")
 def eval_dataset(
     file: Annotated[Path, typer.Argument(help="CSV with text,label,... columns.")],
-    positive: Annotated[str, typer.Option("--positive", help="Comma-separated label values that count as abuse.")],
+    positive: Annotated[
+        str, typer.Option("--positive", help="Comma-separated label values that count as abuse.")
+    ],
     threads: ThreadsOpt = DEFAULT_THREADS,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score the abuse detector on a labelled dataset (e.g. ../shared/eval/external/olid.csv --positive OFF)."""
+    """Score the abuse detector on a labelled dataset (e.g. .../external/olid.csv --positive OFF)."""
     from classifiers.evaluation import EvaluationError, evaluate_dataset
 
     _threads(threads)
@@ -178,7 +192,7 @@ def abuse_decisions(analyzer: Any, texts: Sequence[str], batch: int = 256) -> tu
     return scores, decisions
 
 
-# -- bench -----------------------------------------------------------------------------------------------------
+# -- bench ---------------------------------------------------------------------------------------------------
 
 
 def sample_comments(eval_dir: Path, n: int, seed: int = 0) -> list[str]:
@@ -224,9 +238,13 @@ def bench_classify(
     profile = SchoolProfile.from_toml(school_toml) if school_toml.is_file() else SchoolProfile(name="")
     roster, staff = data / "school_dev_roster.csv", data / "school_dev_staff.csv"
     profile = SchoolProfile(
-        name=profile.name, aliases=profile.aliases, town=profile.town,
-        official_phones=profile.official_phones, official_emails=profile.official_emails,
-        roster_path=roster if roster.is_file() else None, staff_path=staff if staff.is_file() else None,
+        name=profile.name,
+        aliases=profile.aliases,
+        town=profile.town,
+        official_phones=profile.official_phones,
+        official_emails=profile.official_emails,
+        roster_path=roster if roster.is_file() else None,
+        staff_path=staff if staff.is_file() else None,
     )
     analyzer = Analyzer(profile, use_models=True)
     analyzer.load()

@@ -136,7 +136,7 @@ class Pipeline:
         unique = list({item.external_id: item for item in items}.values())
         result.duplicates += len(items) - len(unique)
         known = self._known_states(unique)
-        judged = [self._judge(runtime, item) for item in unique if (item.platform, item.external_id) not in known]
+        judged = self._judge_all(runtime, [item for item in unique if (item.platform, item.external_id) not in known])
 
         with self._sessions() as session, session.begin():
             for item in unique:
@@ -201,10 +201,29 @@ class Pipeline:
                     known.update({(platform, ext): state for ext, state in rows})
         return known
 
+    def _judge_all(self, runtime: SchoolRuntime, items: Sequence[cb.Item]) -> list[_Judged]:
+        """Classify new items in one encoder batch; if the batch fails, judge them one by one so a single
+        comment that breaks a detector cannot hide its neighbours."""
+        judged: dict[int, _Judged] = {}
+        batch: list[tuple[int, cb.Item]] = []
+        for index, item in enumerate(items):
+            if item.author.external_id is not None and item.author.external_id == item.account_external_id:
+                # The school's own posts and replies are stored for context but are not the school's to moderate.
+                judged[index] = _Judged(item, (), None)
+            else:
+                batch.append((index, item))
+        if batch:
+            try:
+                results = runtime.analyzer.analyze_many([item.text for _, item in batch])
+            except Exception:  # isolate the culprit below
+                logger.warning("batch classification failed; classifying %d items one by one", len(batch))
+                judged.update((index, self._judge(runtime, item)) for index, item in batch)
+            else:
+                for (index, item), findings in zip(batch, results, strict=True):
+                    judged[index] = _Judged(item, tuple(findings), assess(findings, runtime.policy))
+        return [judged[index] for index in range(len(items))]
+
     def _judge(self, runtime: SchoolRuntime, item: cb.Item) -> _Judged:
-        if item.author.external_id is not None and item.author.external_id == item.account_external_id:
-            # The school's own posts and replies are stored for context but are not the school's to moderate.
-            return _Judged(item, (), None)
         try:
             findings = tuple(runtime.analyzer.analyze(item.text))
             return _Judged(item, findings, assess(findings, runtime.policy))

@@ -33,7 +33,8 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "theft",
     ),
     (
-        r"pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds)|fiddl(?:ed|ing|es)\s+(?:the\s+)?(?:\w+\s+)?(?:books|accounts|"
+        r"help(?:s|ed|ing)\s+(?:him|her|them)sel(?:f|ves)\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:money|cash|funds?|takings|"
+        r"donations|collection|kitty)|pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds)|fiddl(?:ed|ing|es)\s+(?:the\s+)?(?:\w+\s+)?(?:books|accounts|"
         r"money|figures|expenses|results|register)|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|defraud\w*|fraudulent|embezzlement|brib(?:ed|es|ing|ery)|(?:took|taking|takes|accepted|accepting|offered|paid|pays)\s+"
         r"(?:a\s+)?bribes?|launder\w*|forg(?:ed|ing|ery)|falsif\w*",
@@ -48,7 +49,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     (
         r"(?:drunk|pissed|hammered|intoxicated|hungover|high|stoned|off\s+(?:his|her|their)\s+face)\s+(?:at|in|on|during|while|"
         r"when|for)\s+(?:work|school|the\s+job|duty|pick-?\s?up|drop-?\s?off|the\s+\w+)|(?:drinks?|drinking|drank)\s+"
-        r"(?:at|in|on|during)\s+(?:work|school|the\s+job|the\s+trip)|smells?\s+of\s+(?:alcohol|booze|drink|weed)"
+        r"(?:at|in|on|during)\s+(?:work|school|the\s+job|the\s+trip)|smell(?:s|ing|ed|t)?\s+of\s+(?:alcohol|booze|drink|weed|cannabis)"
         r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|alcoholic|druggie|junkie|(?:drug\s+)?dealer",
         "substance misuse at work",
     ),
@@ -87,7 +88,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     ),
 )
 _PREDICATE = re.compile(
-    "|".join(f"(?P<p{i}>(?<![a-z]){pattern}(?![a-z]))" for i, (pattern, _) in enumerate(_PREDICATES))
+    "|".join(f"(?P<p{i}>(?<![a-z])(?:{pattern})(?![a-z]))" for i, (pattern, _) in enumerate(_PREDICATES))
 )
 
 # Who the claim is about. Order matters only for naming the target; the nearest mention before the claim wins.
@@ -98,12 +99,12 @@ _TARGETS: tuple[tuple[str, str], ...] = (
         "headteacher",
     ),
     (
-        r"(?:the|a|her|his|my\s+\w+'?s?|their|our|your|one\s+of\s+the|that|this)\s+(?:(?:new|old|year\s*\d+|class|form|pe|"
+        r"(?:the|a|her|his|my\s+\w+'?s?|their|our|your|one\s+of\s+the|that|this)\s+(?:(?:new|old|year\s*\d+|class|form|pe|pta|"
         r"music|supply|reception|nursery|maths|english|science|art)\s+)?(?:teachers?|deputy(?:\s+head(?:teacher)?)?|"
         r"caretakers?|ta|tas|teaching\s+assistants?|receptionists?|office\s+(?:manager|staff|lady|ladies)|secretary|senco|"
         r"dsl|staff(?:\s+members?)?|member\s+of\s+staff|dinner\s+lad(?:y|ies)|lunchtime\s+(?:supervisors?|staff)|cook|chef|"
         r"coach|business\s+manager|bursar|governors?|chair\s+of\s+governors|site\s+manager|head\s+of\s+year|"
-        r"minibus\s+driver|lollipop\s+(?:lady|man)|nurse)",
+        r"minibus\s+driver|lollipop\s+(?:lady|man)|nurse|treasurer|pta\s+(?:chair|treasurer|secretary))",
         "staff",
     ),
     (r"(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+", "staff"),
@@ -119,7 +120,7 @@ _TARGETS: tuple[tuple[str, str], ...] = (
     ),
 )
 _TARGET = re.compile(
-    "|".join(f"(?P<t{i}>(?<![a-z]){pattern}(?![a-z]))" for i, (pattern, _) in enumerate(_TARGETS))
+    "|".join(f"(?P<t{i}>(?<![a-z])(?:{pattern})(?![a-z]))" for i, (pattern, _) in enumerate(_TARGETS))
 )
 # "Ryan Jones is a thief": two capitalised words as the subject name someone even without a title.
 _PROPER_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z'-]+(?:[ -][A-Z][a-z'-]+)+(?:'s)?(?![A-Za-z])")

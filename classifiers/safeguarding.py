@@ -38,7 +38,9 @@ class _Rule:
 
 
 def _r(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){pattern}(?![a-z])")
+    # The group matters: without it the word bounds bind only to the first and last alternatives, and
+    # "rape" matched inside "scraped".
+    return re.compile(rf"(?<![a-z])(?:{pattern})(?![a-z])")
 
 
 _RULES: tuple[_Rule, ...] = (

@@ -63,6 +63,12 @@ def test_records_detector_versions_when_loaded(analyzer: Analyzer) -> None:
         "needs_response_rules",
         "pupil_names",
         "staff_names",
+        "unlisted_children",
+        "abuse_model",
+        "safeguarding_model",
+        "allegation_model",
+        "needs_response_model",
+        "encoder",
     }
     assert all(version for version in versions.values())
 

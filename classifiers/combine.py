@@ -1,0 +1,96 @@
+"""Combines a rule detector with its trained head on the shared embedding into one label's final findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from classifiers.base import Finding, Label
+from classifiers.heads import Array, Head
+
+#: Labels whose strongest rule score feeds the school heads (after the embedding). Pupil and staff names
+#: are left out on purpose: they depend on the school's lists, which the training examples do not have.
+RULE_LABELS = (Label.ABUSE, Label.THREAT, Label.ALLEGATION, Label.SAFEGUARDING, Label.NEEDS_RESPONSE)
+SCHOOL_FEATURES = ("embedding", *(f"rule_{label.value}" for label in RULE_LABELS))
+
+#: How rules and head are joined, chosen per head by ``socialguard train`` on held-out examples.
+#: ``or``: either flags the text (recall first); ``gate``: a rule hit stands only if the head agrees or the
+#: hit is strong, and the head alone may flag the text.
+MODES = ("or", "gate")
+# A rule hit this strong stands even in "gate" mode: the rules' most specific patterns.
+_STRONG_RULE = 0.85
+
+
+def rule_vector(findings: Sequence[Finding]) -> list[float]:
+    return [max((f.score for f in findings if f.label is label), default=0.0) for label in RULE_LABELS]
+
+
+def school_features(embeddings: Array, rule_hits: Sequence[Sequence[Finding]]) -> Array:
+    rules = np.array([rule_vector(hits) for hits in rule_hits], dtype=np.float32).reshape(
+        -1, len(RULE_LABELS)
+    )
+    return np.hstack([embeddings, rules]).astype(np.float32)
+
+
+class HeadDetector:
+    """One label's trained head on the shared embedding plus that label's rule findings.
+
+    Rule findings keep their spans; a text the head flags with no rule span gets one whole-text finding
+    (``start``/``end`` None) whose explanation says it came from the model.
+    """
+
+    owns: frozenset[Label]
+    kind: ClassVar[str] = "model"
+
+    def __init__(self, label: Label, head: Head, explanation: str) -> None:
+        self.label = label
+        self.owns = frozenset({label})
+        self.name = f"{label.value}_model"
+        self.version = f"{label.value}_model-{head.info.get('version', '0')}"
+        self.mode = str(head.info.get("mode", "or"))
+        if self.mode not in MODES:
+            raise ValueError(f"unknown combination mode {self.mode!r} for head {head.name}")
+        self._head = head
+        self._explanation = explanation
+
+    def load(self) -> None:
+        """The head's arrays are already in memory; the shared encoder is loaded by the Analyzer."""
+
+    def scores(self, embeddings: Array, rule_hits: Sequence[Sequence[Finding]]) -> Array:
+        return self._head.score(school_features(embeddings, rule_hits))
+
+    def combine(self, score: float, rule_hits: Sequence[Finding]) -> list[Finding]:
+        own = [f for f in rule_hits if f.label is self.label]
+        flagged = [f for f in own if f.score >= 0.5]
+        if score >= 0.5:
+            if flagged:
+                return own
+            return [*own, self._whole_text(score)]
+        if self.mode == "or":
+            return own
+        return [f if f.score >= _STRONG_RULE else _capped(f, 0.45) for f in own]
+
+    def _whole_text(self, score: float) -> Finding:
+        return Finding(
+            label=self.label,
+            score=float(min(max(score, 0.0), 1.0)),
+            start=None,
+            end=None,
+            explanation=f"{self._explanation} (trained model)",
+            detector_version=self.version,
+            attributes=(("kind", self.kind),),
+        )
+
+
+def _capped(finding: Finding, ceiling: float) -> Finding:
+    return Finding(
+        label=finding.label,
+        score=min(finding.score, ceiling),
+        start=finding.start,
+        end=finding.end,
+        explanation=finding.explanation,
+        detector_version=finding.detector_version,
+        attributes=finding.attributes,
+    )
