@@ -289,6 +289,10 @@ class ActionExecutor:
                 return _Done(False, "the reply has no text (erased under the retention policy?)")
             reply_id = connector.reply(target, claim.text)
             return _Done(True, f"replied on {claim.platform}", external_id=reply_id)
+        if connector.capabilities.ban_by_comment:
+            # YouTube bans through the offending comment itself (rejecting it at the same time).
+            connector.ban(target)
+            return _Done(True, f"comment rejected and author banned on {claim.platform}", PlatformState.DELETED)
         if not claim.author_external_id:
             return _Done(False, "the author is unknown (or was erased under the retention policy)")
         connector.ban(claim.author_external_id)

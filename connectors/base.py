@@ -128,6 +128,8 @@ class Capabilities:
     """Which moderation actions the platform's API allows on other people's content.
 
     ``notes`` explains limits a person should know, e.g. ``{"hide": "only replies to the school's own posts"}``.
+    ``ban_by_comment`` says what ``ban`` takes: the author's id (most platforms), or the id of one of their
+    comments where the platform bans only through a comment (YouTube's ``banAuthor`` on a rejection).
     """
 
     hide: bool
@@ -136,6 +138,7 @@ class Capabilities:
     reply: bool
     ban: bool
     notes: Mapping[str, str] = field(default_factory=dict)
+    ban_by_comment: bool = False
 
     def supports(self, action: Action | str) -> bool:
         return bool(getattr(self, Action(action).value))
@@ -165,7 +168,9 @@ class Connector(Protocol):
         """Reply to the item; return the new reply's external id."""
         ...
 
-    def ban(self, author_external_id: str) -> None: ...
+    def ban(self, author_external_id: str) -> None:
+        """Ban an author: pass their id, or one of their comment ids when ``capabilities.ban_by_comment``."""
+        ...
 
     def close(self) -> None: ...
 

@@ -640,6 +640,7 @@ class YouTubeConnector:
             "ban": "takes the id of one of the author's comments, not a channel id: YouTube rejects that comment "
             "and hides the author's future comments on the channel",
         },
+        ban_by_comment=True,
     )
 
     def __init__(

@@ -21,6 +21,7 @@ from bot.models import Account, ActionRequest, Case, Item, OutboxMessage
 from bot.schools import sync_schools
 from connectors.sandbox import Sandbox
 from tests.bot import casebook as cb
+from tests.bot.casebook import NOW
 
 PAGE_ID = "555000000000001"
 TOKEN = "test-page-token-oak-lane"
@@ -251,3 +252,31 @@ def test_auto_hide_runs_without_a_person_but_leaves_the_case_open(world: World) 
     case = world.case()
     assert case.status == "new" and case.resolution == "hidden automatically, pending review"
     assert world.writes("DELETE") == 0
+
+
+def test_a_youtube_ban_goes_through_the_offending_comment(sessions: sessionmaker[Session]) -> None:
+    """YouTube has no ban by channel: the executor passes the comment, which is rejected and its author banned."""
+    from connectors.sandbox.youtube import seed_demo_youtube
+
+    with Sandbox() as sb:
+        seed = seed_demo_youtube(sb, now=NOW)
+        comment_id = next(iter(seed.comment_ids.values()))
+        author = sb.youtube.comment(comment_id).author_channel_id
+        settings = parse_config({"schools": [{"slug": "oak-lane", "name": "Oak Lane Primary", "nation": "ENG",
+                                              "accounts": [{"platform": "youtube", "external_id": seed.channel_id,
+                                                            "token_env": "YT_TOKEN",
+                                                            "api_base_url": f"{sb.url}/youtube/v3"}]}]})
+        with sessions() as session, session.begin():
+            account = cb.school(session)
+            account.platform, account.external_id = "youtube", seed.channel_id
+            row = cb.item(session, account, external_id=comment_id, author=author or "unknown")
+            case = cb.case(session, account, [row])
+            session.add(ActionRequest(case_id=case.id, item_id=row.id, action="ban", status="approved",
+                                      requested_by="cora", approved_by="hugh", approved_at=NOW,
+                                      idempotency_key="yt-ban-1"))
+        connectors = settings_connectors(sessions, settings, SecretStore(environ={"YT_TOKEN": seed.token},
+                                                                         dotenv_path=None), sleep=lambda s: None)
+        [outcome] = ActionExecutor(sessions, connectors, sleep=lambda s: None).run_pending()
+        assert outcome.status == "succeeded", outcome.result
+        assert sb.youtube.comment(comment_id).moderation_status == "rejected"
+        assert author in sb.youtube.banned(seed.channel_id)
