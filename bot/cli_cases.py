@@ -30,15 +30,13 @@ from bot.cli_common import ConfigOpt, DatabaseOpt, JsonOpt, console, err, fail, 
 from bot.config import ApprovalsConfig, ConfigError, Settings
 from bot.db import session_factory
 from bot.models import ActionRequest, AuditEvent, Case, Item, School, User, utcnow
-from bot.redact import redact
+from bot.redact import redact_item
 from bot.sla import LONDON
 from bot.sla_report import SlaState, sla_figures, sla_state
 from bot.templates import TemplateError, load_templates, render, values_for
 from bot.users import UserError, can_view, get_user
 from bot.views import case_summary, print_cases
 from bot.workflow import WorkflowError
-from classifiers.base import Finding as FoundFinding
-from classifiers.base import Label
 from connectors.base import Action
 
 cases_app = typer.Typer(help="The moderation log: cases opened from flagged comments.", no_args_is_help=True)
@@ -134,14 +132,7 @@ def _uk(when: datetime | None) -> str:
 
 
 def _item_text(item: Item, *, unredacted: bool) -> str | None:
-    if item.text is None:
-        return None
-    if unredacted:
-        return item.text
-    findings = [FoundFinding(label=Label(f.label), score=f.score, start=f.span_start, end=f.span_end,
-                             explanation=f.explanation, detector_version=f.detector_version)
-                for f in item.findings if f.label in {label.value for label in Label}]
-    return redact(item.text, findings)
+    return item.text if unredacted else redact_item(item)
 
 
 def case_detail(session: Session, case: Case, viewer: User, *, unredacted: bool, now: datetime) -> dict[str, Any]:

@@ -18,10 +18,9 @@ from bot.config import SecretStore, Settings, parse_config
 from bot.db import make_engine, normalise_url, safe_url, session_factory, upgrade
 from bot.models import Case, Finding, Item, Meta, OutboxMessage
 from bot.pipeline import Pipeline, PollResult
-from bot.redact import excerpt
+from bot.redact import excerpt, stored_findings
 from bot.views import case_summary, print_cases
 from bot.schools import build_connector, build_runtime, school_ids, sync_schools
-from classifiers.base import Finding as FoundFinding
 from classifiers.base import Label
 from connectors.sandbox import Sandbox, seed_demo
 from connectors.sandbox.instagram import seed_demo_instagram
@@ -216,10 +215,4 @@ def _excerpt(case: Case) -> str:
     item = case.items[0]
     if case.category == Label.SAFEGUARDING.value:
         return "(safeguarding: visible to the DSL only)"
-    findings = [
-        FoundFinding(label=Label(f.label), score=f.score, start=f.span_start, end=f.span_end,
-                     explanation=f.explanation, detector_version=f.detector_version)
-        for f in item.findings
-        if f.label in {label.value for label in Label}
-    ]
-    return excerpt(item.text, findings, limit=160)
+    return excerpt(item.text, stored_findings(item), limit=160)

@@ -21,13 +21,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.config import SAFEGUARDING_ROLES, Role
 from bot.models import ActionRequest, AuditEvent, Case, CaseNote, Item, School, User
-from bot.redact import redact
+from bot.redact import redact_item
 from bot.sla import LONDON
 from bot.sla_report import sla_state
 from bot.users import can_view, is_restricted
 from bot.workflow import PermissionDeniedError, WorkflowError
-from classifiers.base import Finding as FoundFinding
-from classifiers.base import Label
 
 CATEGORY_NAMES: dict[str, str] = {
     "abuse": "Offensive or abusive comment",
@@ -90,14 +88,8 @@ def select_cases(session: Session, user: User, *, case_id: int | None = None, st
 
 
 def _redacted_text(item: Item) -> str:
-    if item.text is None:
-        return ERASED
-    findings = [
-        FoundFinding(label=Label(f.label), score=f.score, start=f.span_start, end=f.span_end,
-                     explanation=f.explanation, detector_version=f.detector_version)
-        for f in item.findings if f.label in {label.value for label in Label}
-    ]
-    return redact(item.text, findings)
+    text = redact_item(item)
+    return ERASED if text is None else text
 
 
 def _first_actor(session: Session, case_id: int, event_types: Sequence[str]) -> tuple[str, datetime] | None:

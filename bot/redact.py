@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.models import Item
 from classifiers.base import Finding, Label
 
 #: What replaces each kind of span. Staff names stay readable: staff are the audience of every alert.
@@ -41,3 +42,22 @@ def excerpt(text: str | None, findings: Iterable[Finding], *, limit: int = EXCER
         return ""
     redacted = " ".join(redact(text, findings).split())
     return redacted if len(redacted) <= limit else redacted[: limit - 1].rstrip() + "…"
+
+
+_KNOWN_LABELS = frozenset(label.value for label in Label)
+
+
+def stored_findings(item: Item) -> list[Finding]:
+    """The item's stored findings as classifier findings (rows with labels this version no longer knows are
+    skipped)."""
+    return [
+        Finding(label=Label(f.label), score=f.score, start=f.span_start, end=f.span_end,
+                explanation=f.explanation, detector_version=f.detector_version)
+        for f in item.findings
+        if f.label in _KNOWN_LABELS
+    ]
+
+
+def redact_item(item: Item) -> str | None:
+    """The stored item's text with pupil names and personal details redacted; ``None`` once erased."""
+    return None if item.text is None else redact(item.text, stored_findings(item))
