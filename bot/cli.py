@@ -199,14 +199,15 @@ def run(
         if app_secret is None or verify_token is None:
             console.print("Webhooks are off (set [webhooks] app_secret_env and verify_token_env to turn them on). "
                           "Press Ctrl-C to stop.")
-            threading.Event().wait()
-        ingest = WebhookIngest(sessions, pipeline, {ids[s]: r for s, r in runtimes.items()},
-                               lambda account_id: poll_now(scheduler, account_id),
-                               ConnectorMentionResolver(refs, secrets))
-        app_ = create_app(ingest, app_secret=app_secret, verify_token=verify_token,
-                          max_body_bytes=settings.webhooks.max_body_bytes)
-        console.print(f"Receiving Meta webhooks at http://{host}:{port}{PATH}. Press Ctrl-C to stop.")
-        uvicorn.run(app_, host=host, port=port, log_level="warning")
+            threading.Event().wait()  # the scheduler works in its own threads until Ctrl-C
+        else:
+            ingest = WebhookIngest(sessions, pipeline, {ids[s]: r for s, r in runtimes.items()},
+                                   lambda account_id: poll_now(scheduler, account_id),
+                                   ConnectorMentionResolver(refs, secrets))
+            app_ = create_app(ingest, app_secret=app_secret, verify_token=verify_token,
+                              max_body_bytes=settings.webhooks.max_body_bytes)
+            console.print(f"Receiving Meta webhooks at http://{host}:{port}{PATH}. Press Ctrl-C to stop.")
+            uvicorn.run(app_, host=host, port=port, log_level="warning")
     except KeyboardInterrupt:
         console.print("Interrupted.")
     finally:
@@ -264,7 +265,7 @@ def classify(
         analyzer.load()
     except Exception as exc:  # a broken roster or staff file: say which, without its contents
         raise fail(str(exc)) from None
-    results = []
+    results: list[dict[str, Any]] = []
     for text in texts:
         findings = analyzer.analyze(text)
         decision = assess(findings, policy)
