@@ -41,13 +41,22 @@ def case_summary(case: Case, school_slug: str) -> dict[str, Any]:
     }
 
 
+#: Below this many columns the comment gets no column of its own: squeezed beside seven others it would
+#: wrap one character per line. It is printed under the table instead.
+WIDE_CONSOLE = 120
+
+
 def print_cases(console: Console, rows: list[dict[str, Any]], *, title: str = "Cases", excerpts: dict[int, str] | None = None) -> None:
+    if not rows:
+        console.print("No cases.")
+        return
+    inline = excerpts is not None and console.width >= WIDE_CONSOLE
     # A light box: seven columns must fit an 80-column terminal without clipping the platform.
-    table = Table(title=title, show_lines=excerpts is not None, box=box.SIMPLE_HEAD)
+    table = Table(title=title, show_lines=inline, box=box.SIMPLE_HEAD)
     for column in ("id", "platform", "category", "severity", "route", "status", "due (UK)"):
         # Category names are the point of the table: never squeeze them into an ellipsis.
         table.add_column(column, min_width={"category": 16, "platform": 9}.get(column))
-    if excerpts is not None:
+    if inline:
         table.add_column("comment (pupil names and personal details redacted)", ratio=1)
     styles = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
     for row in rows:
@@ -56,10 +65,15 @@ def print_cases(console: Console, rows: list[dict[str, Any]], *, title: str = "C
             due = datetime.fromisoformat(row["due_at"]).astimezone(LONDON).strftime("%d %b %H:%M")
         cells = [str(row["id"]), row["platform"] or "-", row["category"],
                  f"[{styles.get(row['severity'], '')}]{row['severity']}[/]", row["route"], row["status"], due]
-        if excerpts is not None:
+        if inline and excerpts is not None:
             cells.append(escape(excerpts.get(row["id"], "")))
         table.add_row(*cells)
-    if not rows:
-        console.print("No cases.")
-        return
     console.print(table)
+    if excerpts is not None and not inline:
+        comments = Table.grid(padding=(0, 2), pad_edge=True)
+        comments.add_column(justify="right", style="bold")
+        comments.add_column(ratio=1)
+        for row in rows:
+            comments.add_row(str(row["id"]), escape(excerpts.get(row["id"], "")))
+        console.print("[bold]Comments[/] (pupil names and personal details redacted)")
+        console.print(comments)
