@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 from rich.console import Console
@@ -36,7 +37,7 @@ def test_shows_every_comment_whole_and_no_blank_rows_at_any_width(width: int) ->
     lines = text.splitlines()
     assert all(len(line) <= width for line in lines)
     # The failure this guards against: a comment column squeezed to a letter wide, one letter per line.
-    blank_runs = sum(1 for a, b in zip(lines, lines[1:], strict=False) if not a.strip() and not b.strip())
+    blank_runs = sum(1 for a, b in itertools.pairwise(lines) if not a.strip() and not b.strip())
     assert blank_runs == 0, text
     assert ("comment (pupil names" in text) is (width >= WIDE_CONSOLE)
     assert ("Comments (pupil names" in text) is (width < WIDE_CONSOLE)
