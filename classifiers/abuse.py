@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -513,7 +513,7 @@ class ProfanityScorer:
     """
 
     def __init__(self) -> None:
-        self._vectorizer: object | None = None
+        self._vectorizer: Any = None
         self._weights = np.zeros((0, 0))
         self._bias = np.zeros(0)
         self._a = np.zeros(0)
@@ -535,10 +535,13 @@ class ProfanityScorer:
         self.load()
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        matrix = self._vectorizer.transform(list(texts))  # type: ignore[attr-defined]
+        matrix = self._vectorizer.transform(list(texts))
         decision = np.asarray(matrix @ self._weights) + self._bias
         # CalibratedClassifierCV averages one sigmoid per fold: expit(-(a*d + b)).
-        return (1.0 / (1.0 + np.exp(self._a * decision + self._b))).mean(axis=1).astype(np.float32)
+        probability: Array = (
+            (1.0 / (1.0 + np.exp(self._a * decision + self._b))).mean(axis=1).astype(np.float32)
+        )
+        return probability
 
 
 def rule_features(findings: Sequence[Finding]) -> tuple[float, float, float]:

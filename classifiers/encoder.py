@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,8 +47,8 @@ class Encoder:
         self.path = Path(path) if path is not None else default_model_path()
         self.max_tokens = max_tokens
         self.batch_size = batch_size
-        self._model: object | None = None
-        self._tokenizer: object | None = None
+        self._model: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -66,8 +67,8 @@ class Encoder:
             from transformers.utils import logging as hf_logging
 
             # A progress bar per load on stderr is noise in a service log and in CLI JSON pipelines.
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
             if not (self.path / "config.json").is_file():
                 raise EncoderError(f"no encoder at {self.path} (expected config.json and model weights)")
             try:
@@ -84,7 +85,7 @@ class Encoder:
     @property
     def dimension(self) -> int:
         self.load()
-        return int(self._model.config.hidden_size)  # type: ignore[attr-defined]
+        return int(self._model.config.hidden_size)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """One row per text. Texts are batched by length so short comments are not padded to long ones."""
@@ -99,14 +100,14 @@ class Encoder:
         with torch.inference_mode():
             for first in range(0, len(order), self.batch_size):
                 batch = order[first : first + self.batch_size]
-                encoded = tokenizer(  # type: ignore[operator]
+                encoded = tokenizer(
                     [_encodable(texts[i]) for i in batch],
                     padding=True,
                     truncation=True,
                     max_length=self.max_tokens,
                     return_tensors="pt",
                 )
-                hidden = model(**encoded).last_hidden_state  # type: ignore[operator]
+                hidden = model(**encoded).last_hidden_state
                 mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)

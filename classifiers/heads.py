@@ -96,7 +96,7 @@ def save_heads(directory: Path, heads: Sequence[Head], manifest: Mapping[str, An
         }
     # np.savez writes zip entries with a fixed timestamp, so identical arrays give identical bytes.
     with (directory / WEIGHTS_FILE).open("wb") as handle:
-        np.savez_compressed(handle, **dict(sorted(arrays.items())))
+        np.savez_compressed(handle, **dict(sorted(arrays.items())))  # type: ignore[arg-type]
     payload = {**dict(manifest), "heads": described}
     (directory / MANIFEST_FILE).write_text(
         json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"

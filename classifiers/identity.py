@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import phonenumbers
 from rapidfuzz.distance import OSA
@@ -1085,7 +1085,7 @@ class UnlistedChildClassifier:
 
     def __init__(self, known_names: Iterable[str] = ()) -> None:
         self._known = frozenset(t for n in known_names for t in _name_tokens(n))
-        self._nlp: object | None = None
+        self._nlp: Any = None
 
     def load(self) -> None:
         self._nlp = _load_spacy()
@@ -1119,7 +1119,7 @@ class UnlistedChildClassifier:
             return []
         if self._nlp is None:
             self.load()
-        doc = self._nlp(norm.text)  # type: ignore[operator]
+        doc = self._nlp(norm.text)
         findings: list[Finding] = []
         for start, end, needs_person in spans:
             labels = {e.label_ for e in doc.ents if e.start_char < end and start < e.end_char}

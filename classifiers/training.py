@@ -21,7 +21,7 @@ import numpy as np
 
 from classifiers.abuse import ABUSE_FEATURES, AbuseClassifier, ProfanityScorer, abuse_features
 from classifiers.allegation import AllegationClassifier
-from classifiers.base import Finding, Label
+from classifiers.base import Classifier, Finding, Label
 from classifiers.combine import SCHOOL_FEATURES, school_features
 from classifiers.encoder import Encoder, Vectors
 from classifiers.evaluation import binary_scores, macro_f1, roc_auc
@@ -101,7 +101,7 @@ class EmbeddingCache:
         if path.is_file():
             cached = np.load(path, allow_pickle=False)
             if cached.shape[0] == len(texts):
-                return cached.astype(np.float32)
+                return np.asarray(cached, dtype=np.float32)
         vectors = self.encoder.encode(texts)
         self.directory.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npy")
@@ -218,7 +218,7 @@ def _fit_mlp(
 
 
 def _with(head: Head, **changes: Any) -> Head:
-    values = {
+    values: dict[str, Any] = {
         "name": head.name,
         "features": head.features,
         "mean": head.mean,
@@ -272,7 +272,12 @@ def train(
     examples = read_school_examples()
     abuse_rules = AbuseClassifier()
     profanity = ProfanityScorer()
-    school_rules = [abuse_rules, AllegationClassifier(), SafeguardingClassifier(), NeedsResponseClassifier()]
+    school_rules: list[Classifier] = [
+        abuse_rules,
+        AllegationClassifier(),
+        SafeguardingClassifier(),
+        NeedsResponseClassifier(),
+    ]
     for detector in school_rules:
         detector.load()
 
@@ -377,10 +382,8 @@ def _train_school_head(
         oof[val_idx] = head.probability(xt[val_idx])
 
     def decide(prob: Array, threshold: float, mode: str, rules: np.ndarray, strong: np.ndarray) -> np.ndarray:
-        model = prob >= threshold
-        if mode == "or":
-            return model | rules
-        return model | strong
+        decided: np.ndarray = (prob >= threshold) | (rules if mode == "or" else strong)
+        return decided
 
     grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
     best: tuple[float, float, str] = (-1.0, 0.5, "or")
