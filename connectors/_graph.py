@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from connectors._http import HttpClient, parse_retry_after, redact_url
+from connectors._http import HttpClient, json_object, parse_retry_after, redact_url
 from connectors.base import Clock, Secret, utc_now
 from connectors.errors import (
     AuthError,
@@ -223,24 +223,6 @@ def parse_graph_time(value: object, field: str, *, platform: str) -> datetime:
         ) from exc
 
 
-def json_object(response: httpx.Response, *, platform: str) -> dict[str, Any]:
-    """The response body as a JSON object, or a :class:`MalformedResponseError` that says what came instead."""
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise MalformedResponseError(
-            f"Graph answered {response.request.method} {redact_url(response.request.url).split('?')[0]} with a "
-            f"body that is not JSON (Content-Type {response.headers.get('Content-Type', 'missing')})",
-            platform=platform,
-            code="json",
-        ) from exc
-    if not isinstance(body, dict):
-        raise MalformedResponseError(
-            "Graph answered with JSON that is not an object", platform=platform, code="json"
-        )
-    return body
-
-
 def appsecret_proof(app_secret: Secret, token: Secret) -> str:
     """Graph's ``appsecret_proof``: an HMAC-SHA256 of the token keyed by the app secret, useless without both."""
     return hmac.new(
@@ -296,7 +278,7 @@ class GraphTransport:
             raise_for_status=self.raise_for_status,
             idempotent=idempotent,
         )
-        return json_object(response, platform=self.platform.name)
+        return json_object(response, platform=self.platform.name, service="Graph")
 
     def raise_for_status(self, response: httpx.Response) -> None:
         raise_for_graph_status(response, platform=self.platform, clock=self._http.clock)

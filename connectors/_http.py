@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from connectors.base import Clock, Sleep, utc_now
-from connectors.errors import RateLimitedError, RetryableError
+from connectors.errors import MalformedResponseError, RateLimitedError, RetryableError
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,31 @@ def redact_url(url: str | httpx.URL) -> str:
     parts = urlsplit(str(url))
     query = [(k, "***" if k.lower() in SENSITIVE_PARAMS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="*"), ""))
+
+
+def json_object(response: Any, *, platform: str, service: str, what: str | None = None) -> dict[str, Any]:
+    """The response body as a JSON object, or a :class:`MalformedResponseError` that says what came instead.
+
+    ``response`` is an httpx or a requests response (X is reached through tweepy, which uses requests).
+    ``what`` names the request in the message; by default its method and path, never its query, which may
+    carry a token.
+    """
+    if what is None:
+        what = f"{response.request.method} {redact_url(response.request.url).split('?')[0]}"
+    try:
+        body = response.json()
+    except ValueError as exc:  # json's and requests' decode errors are both ValueErrors
+        raise MalformedResponseError(
+            f"{service} answered {what} with a body that is not JSON "
+            f"(Content-Type {response.headers.get('Content-Type', 'missing')})",
+            platform=platform,
+            code="json",
+        ) from exc
+    if not isinstance(body, dict):
+        raise MalformedResponseError(
+            f"{service} answered {what} with JSON that is not an object", platform=platform, code="json"
+        )
+    return body
 
 
 class RedactingFilter(logging.Filter):

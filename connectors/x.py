@@ -52,7 +52,7 @@ import requests
 import tweepy  # type: ignore[import-untyped, unused-ignore]
 from requests.adapters import HTTPAdapter
 
-from connectors._http import HttpClient, parse_retry_after
+from connectors._http import HttpClient, json_object, parse_retry_after
 from connectors.base import (
     Action,
     Author,
@@ -581,23 +581,6 @@ def _parse_timeline(body: Mapping[str, Any], what: str) -> _Timeline:
     )
 
 
-def _json_object(response: requests.Response, what: str) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise MalformedResponseError(
-            f"X answered {what} with a body that is not JSON (Content-Type "
-            f"{response.headers.get('Content-Type', 'missing')})",
-            platform=PLATFORM,
-            code="json",
-        ) from exc
-    if not isinstance(body, dict):
-        raise MalformedResponseError(
-            f"X answered {what} with JSON that is not an object", platform=PLATFORM, code="json"
-        )
-    return body
-
-
 def _only_not_found(body: Mapping[str, Any]) -> bool:
     errors = body.get("errors")
     return (
@@ -749,7 +732,9 @@ class XConnector:
             self._note_budget(endpoint, result)
             return result
 
-        return _json_object(self._http.call(attempt, what=what, idempotent=idempotent), what)
+        return json_object(
+            self._http.call(attempt, what=what, idempotent=idempotent), platform=PLATFORM, service="X", what=what
+        )
 
     def _note_budget(self, endpoint: str, response: requests.Response) -> None:
         remaining, reset = (

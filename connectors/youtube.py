@@ -59,7 +59,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from connectors._cursor import bad_cursor, load_cursor, step_round
-from connectors._http import HttpClient, parse_retry_after, redact_url
+from connectors._http import HttpClient, json_object, parse_retry_after, redact_url
 from connectors.base import (
     Author,
     Capabilities,
@@ -496,20 +496,7 @@ def _raise_for_status(response: httpx.Response, *, clock: Clock = utc_now) -> No
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise MalformedResponseError(
-            f"YouTube answered {response.request.method} {redact_url(response.request.url).split('?')[0]} with a "
-            f"body that is not JSON (Content-Type {response.headers.get('Content-Type', 'missing')})",
-            platform=PLATFORM,
-            code="json",
-        ) from exc
-    if not isinstance(body, dict):
-        raise MalformedResponseError(
-            "YouTube answered with JSON that is not an object", platform=PLATFORM, code="json"
-        )
-    return body
+    return json_object(response, platform=PLATFORM, service="YouTube")
 
 
 def _malformed(what: str, field: str) -> MalformedResponseError:

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from connectors._http import HttpClient, RetryPolicy, parse_retry_after, redact_url
-from connectors.errors import AuthError, RateLimitedError, RetryableError
+from connectors._http import HttpClient, RetryPolicy, json_object, parse_retry_after, redact_url
+from connectors.errors import AuthError, MalformedResponseError, RateLimitedError, RetryableError
 from connectors.sandbox import FacebookSandbox, ManualClock, Sandbox
 
 
@@ -363,3 +363,30 @@ def test_httpx_own_request_log_line_masks_credentials_in_the_url(
     lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
     assert lines and all("feed-secret-123" not in line for line in lines)
     assert any("key=***" in line and "page=2" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b"<html>Service Unavailable</html>", "text/html", "with a body that is not JSON (Content-Type text/html)"),
+        (b"[1, 2]", "application/json", "with JSON that is not an object"),
+        (b'"ok"', "application/json", "with JSON that is not an object"),
+    ],
+)
+def test_json_object_names_the_request_but_never_its_token(body: bytes, content_type: str, message: str) -> None:
+    request = httpx.Request("GET", "https://graph.example/v19.0/123/comments?access_token=SECRET&limit=5")
+    response = httpx.Response(200, content=body, headers={"Content-Type": content_type}, request=request)
+    with pytest.raises(MalformedResponseError) as info:
+        json_object(response, platform="facebook", service="Graph")
+    text = str(info.value)
+    assert text.startswith("facebook: Graph answered GET https://graph.example/v19.0/123/comments ") and message in text
+    assert "SECRET" not in text and info.value.code == "json"
+
+
+def test_json_object_returns_the_object_and_takes_a_description() -> None:
+    request = httpx.Request("POST", "https://api.example/2/tweets")
+    response = httpx.Response(200, json={"data": {"id": "1"}}, request=request)
+    assert json_object(response, platform="x", service="X", what="POST /2/tweets") == {"data": {"id": "1"}}
+    broken = httpx.Response(200, content=b"{", request=request)
+    with pytest.raises(MalformedResponseError, match=r"^x: X answered posting a reply with a body that is not JSON"):
+        json_object(broken, platform="x", service="X", what="posting a reply")
