@@ -44,6 +44,7 @@ _STRONG_INSULTS = _words(
     dumb-?ass(?:es)? jackass(?:es)? cock-?wombles? wazzocks? bawbags? roasters? nonces? paedos? pedos?
     muppets?(?!\s+(?:christmas|show|movie|film|treasure|most))
     waste\s+of\s+(?:space|oxygen|skin|air|a\s+salary) lowlifes? low-lifes? degenerates? scroungers?
+    (?:an?|little|jumped[\s-]up)\s+(?:little\s+)?nobod(?:y|ies)
     """
 )
 
@@ -108,7 +109,7 @@ _INSULT_FRAME = re.compile(
     r"(?:(?<![a-z])(?:you(?:'re|re|\s+are)?|ur|ya|yer|is|are|was|were|'s|what|such|absolute|total|complete|"
     r"utter|proper|right|bunch\s+of|pack\s+of|load\s+of|lot\s+of|shower\s+of|run\s+by|staffed\s+by|of\s+a|"
     r"like\s+an?|bloody|fucking|f\*+ing|stupid|useless|lazy|fat|ugly|thick|lying|nasty|old|dirty|filthy|"
-    r"spineless|pathetic|incompetent|vile|horrible|disgusting|smug|evil|two-faced|jumped-up|thieving|"
+    r"spineless|pathetic|incompetent|vile|horrible|disgusting|smug|evil|two-faced|jumped[\s-]up|thieving|"
     r"miserable|bent|greedy|sad)(?:[\s,]+[a-z'*-]+){0,3}[\s,]+)$"
 )
 
@@ -138,7 +139,9 @@ _PROFANITY = _words(
 )
 _TARGETED_PROFANITY = re.compile(
     _w(
-        r"(?:fuck|f\*+k|eff|piss|sod|bugger|jog|naff)\s+(?:off|you|u|ya|yourselves|yourself|them|him|her)"
+        r"(?:fuck|f[*#]+(?:c?k)?|f[*#]*ck|eff|piss|sod|bugger|jog|naff)\s+(?:off|you|u|ya|yourselves|yourself|them|him|her|"
+        r"this\s+(?:school|place|lot|dump|shithole)|that\s+(?:school|place|lot|teacher|woman|man)|the\s+(?:lot\s+of\s+you|school|"
+        r"head|teachers?|staff)|(?:all|every\s+(?:single\s+)?one)\s+of\s+(?:you|them))"
         r"|screw\s+(?:you|u|ya|them|the\s+lot\s+of\s+you)|up\s+yours|stfu|gtfo|get\s+(?:fucked|stuffed|lost)"
         r"|go\s+to\s+hell|kys|kill\s+yourself|kill\s+yourselves"
     )
@@ -206,6 +209,10 @@ _HATE = re.compile(
         r"a\s+disease|the\s+problem)|should\s+(?:go\s+back|be\s+deported|be\s+sent\s+back|leave|not\s+be\s+allowed)"
         r"|go\s+back|not\s+welcome|don'?t\s+belong|breed(?:ing)?\s+like|stink|smell)"
         r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)"
+        # A stereotype by insinuation: "letting traveller families in now? Better lock up your bikes".
+        rf"|(?:{_GROUPS}|(?:traveller|gypsy|gipsy|roma|immigrant|migrant|foreign|asylum)\s+(?:families|kids|children|lot|people))"
+        r"[^\n]{0,80}?(?:lock\s+up|hide|watch|guard|keep\s+an\s+eye\s+on)\s+(?:your|ur)\s+(?:bikes?|valuables|cars?|"
+        r"handbags?|purses?|wallets?|stuff|things|houses?|sheds?)"
     )
 )
 
@@ -216,7 +223,7 @@ _SHUNNING = re.compile(
         r"|(?:he|she|they)\s+(?:smells?|stinks?|reeks?)(?!\s+(?:lovely|nice|good|great|amazing|of\s))"
         r"|(?<!my\s)(?<!our\s)(?:son|daughter|kid|child|boy|girl|one)?(?<![a-z])(?:has|have|'s\s+got|got)\s+"
         r"(?:nits|lice|fleas|head\s*lice)(?!\s+(?:treatment|letter|shampoo|comb|spray))"
-        r"|(?:smelly|feral|scruffy|minging)\s+(?:kids?|children|family|families|brats?|little\s+\w+)"
+        r"|(?:smelly|feral|scruffy|minging|skanky|manky|rough)\s+(?:kids?|children|family|families|brats?|little\s+\w+|lot)"
     )
 )
 
@@ -256,7 +263,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(_w(_SLURS)), Label.ABUSE, 0.95, "slur", "slur"),
     _Rule(_HATE, Label.ABUSE, 0.85, "hostility towards a group", "hate"),
     _Rule(re.compile(_w(_STRONG_INSULTS)), Label.ABUSE, 0.9, "insult", "insult"),
-    _Rule(_TARGETED_PROFANITY, Label.ABUSE, 0.9, "profanity aimed at someone", "profanity"),
+    _Rule(_TARGETED_PROFANITY, Label.ABUSE, 0.9, "profanity aimed at someone", "aimed_profanity"),
     _Rule(re.compile(_w(_PROFANITY)), Label.ABUSE, 0.6, "strong profanity", "profanity"),
     _Rule(_DEATH_WISH, Label.ABUSE, 0.85, "wishes harm on someone", "death_wish"),
     _Rule(_SHUNNING, Label.ABUSE, 0.7, "shaming or shunning a child or family", "shaming"),
@@ -395,7 +402,11 @@ class AbuseClassifier:
         found: list[tuple[int, int, _Rule]] = []
 
         for rule in _RULES:
-            for view in (lowered, leet) if rule.kind in ("slur", "insult", "profanity") else (lowered,):
+            for view in (
+                (lowered, leet)
+                if rule.kind in ("slur", "insult", "profanity", "aimed_profanity")
+                else (lowered,)
+            ):
                 for match in rule.pattern.finditer(view):
                     start, end = match.span()
                     if rule.label is Label.THREAT and rule.kind == "violence":
@@ -501,7 +512,7 @@ ABUSE_FEATURES = ("embedding", "profanity", "rule_abuse", "rule_threat", "rule_h
 _HATE_KINDS = frozenset({"slur", "hate"})
 # Rule kinds precise enough to stand on their own when the model disagrees (see AbuseModel.combine).
 _DECISIVE_KINDS = frozenset(
-    {"slur", "hate", "death_wish", "shaming", "arson", "life", "violence", "intimidation"}
+    {"slur", "hate", "death_wish", "shaming", "arson", "life", "violence", "intimidation", "aimed_profanity"}
 )
 
 
@@ -552,9 +563,7 @@ def rule_features(findings: Sequence[Finding]) -> tuple[float, float, float]:
     return abuse, threat, hate
 
 
-def abuse_features(
-    embeddings: Array, profanity: Array, rule_hits: Sequence[Sequence[Finding]]
-) -> Array:
+def abuse_features(embeddings: Array, profanity: Array, rule_hits: Sequence[Sequence[Finding]]) -> Array:
     """The abuse head's input matrix, one row per text (see :data:`ABUSE_FEATURES`)."""
     rules = np.array([rule_features(hits) for hits in rule_hits], dtype=np.float32).reshape(-1, 3)
     return np.hstack([embeddings, profanity.reshape(-1, 1), rules]).astype(np.float32)
@@ -583,7 +592,9 @@ class AbuseModel:
         self._rules.load()
         self._profanity.load()
 
-    def scores(self, texts: Sequence[str], embeddings: Array, rule_hits: Sequence[Sequence[Finding]]) -> Array:
+    def scores(
+        self, texts: Sequence[str], embeddings: Array, rule_hits: Sequence[Sequence[Finding]]
+    ) -> Array:
         """Calibrated abuse scores (0.5 is the trained decision threshold), one per text."""
         features = abuse_features(embeddings, self._profanity.probability(texts), rule_hits)
         return self._head.score(features)
@@ -612,7 +623,9 @@ class AbuseModel:
                 )
             return findings
         return [
-            f if f.attribute("kind") in _DECISIVE_KINDS else _with_score(f, min(f.score, 0.45), f.detector_version)
+            f
+            if f.attribute("kind") in _DECISIVE_KINDS
+            else _with_score(f, min(f.score, 0.45), f.detector_version)
             for f in own
         ]
 

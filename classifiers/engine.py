@@ -141,7 +141,8 @@ class Analyzer:
         if roster is not None:
             detectors.append(PupilNameClassifier(roster))
         if staff is not None:
-            detectors.append(StaffNameClassifier(staff))
+            pupil_names = (n for p in (roster or ()) for n in (p.forename, p.preferred or "") if n)
+            detectors.append(StaffNameClassifier(staff, pupil_names=pupil_names))
         known = [
             *(n for p in (roster or ()) for n in (p.forename, p.surname, p.preferred or "")),
             *(n for m in (staff or ()) for n in (m.first_name, m.last_name)),

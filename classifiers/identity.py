@@ -66,6 +66,8 @@ class StaffMember:
     first_name: str
     last_name: str
     role: str
+    #: Year groups named in the job title ("Year 6 Teacher" → ("6",); "Reception TA" → ("r",)).
+    years: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"StaffMember(<redacted>, role={self.role!r})"
@@ -171,10 +173,20 @@ def load_staff(path: Path | str) -> StaffList:
                 first_name=fields["first_name"],
                 last_name=fields["last_name"],
                 role=role_from_text(fields.get("role", "")),
+                years=years_from_text(fields.get("role", "")),
             )
             for fields in rows
         )
     )
+
+
+_YEAR_GROUP = re.compile(r"(?<![a-z])(?:year|yr|y)\s*(\d{1,2})(?!\d)|(?<![a-z])(reception)(?![a-z])")
+
+
+def years_from_text(text: str) -> tuple[str, ...]:
+    """Year groups named in ``text``: "Year 6 Teacher" → ("6",), "Reception and Y1" → ("r", "1")."""
+    found = {m.group(1) or "r" for m in _YEAR_GROUP.finditer(text.lower())}
+    return tuple(sorted(found))
 
 
 def role_from_text(role: str) -> str:
@@ -708,6 +720,41 @@ _STAFF_AFTER = re.compile(
     r"(?:teacher|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|office|senco|dsl|"
     r"staff|coach|supervisor|dinner\s+lady|head\s+of\s+\w+)(?![a-z])"
 )
+# Words after a capitalised common word that make it a place or a thing: "Hill Top Farm", "Green lane".
+_PLACE_AFTER = frozenset(
+    "top street st road rd lane park farm house hall centre center close way avenue drive green hill end "
+    "court field fields wood woods view rise bank estate school primary academy".split()
+)
+#: Words before a bare surname that make it a person: "with Baker this year", "ask Frost".
+_PERSON_BEFORE = frozenset(
+    "with from by asked ask told tell thanks thank to and for love loves loved like liked see saw met "
+    "got had has have is was".split()
+)
+
+
+def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
+    """A surname that is also a word ("Baker", "Hill") counts only when written like a name mid-sentence:
+    capitalised in cased text, after a lower-case word such as "with" or "ask", and not the first word of a
+    place or a business name."""
+    token = tokens[i]
+    if i == 0 or not token.is_capitalised:
+        return False
+    previous = tokens[i - 1]
+    if previous.is_capitalised or previous.text not in _PERSON_BEFORE:
+        return False
+    if re.search(r"[.!?\n]", text[previous.end : token.start]):
+        return False
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    if following is not None and (following.is_capitalised or following.text in _PLACE_AFTER):
+        return False
+    if text[token.end : token.end + 2] in ("'s", "’s") and following is not None and following.text == "s":
+        return False  # "from Baker's" is a shop
+    return True
+
+
+_STAFF_YEAR_AFTER = re.compile(
+    r"^\s+(?:in|from|with|teaches|teaching|takes)\s+(?:year\s*(\d{1,2})(?!\d)|(reception))"
+)
 _ROLE_WORDS = {
     "headteacher": "headteacher",
     "dsl": "designated safeguarding lead",
@@ -740,8 +787,10 @@ class StaffNameClassifier:
     name: ClassVar[str] = "staff_names"
     version: ClassVar[str] = "staff_names-1.0"
 
-    def __init__(self, staff: StaffList) -> None:
+    def __init__(self, staff: StaffList, *, pupil_names: Iterable[str] = ()) -> None:
+        """``pupil_names`` are the roster's forenames: "Gareth in Year 6" is a pupil when one is called Gareth."""
         self._staff = staff
+        self._pupil_firsts = frozenset(t for name in pupil_names for t in _name_tokens(name))
         self._surnames: dict[str, list[StaffMember]] = {}
         self._firsts: dict[str, list[StaffMember]] = {}
         self._full_by_first: dict[str, list[tuple[tuple[str, ...], list[StaffMember]]]] = {}
@@ -810,7 +859,7 @@ class StaffNameClassifier:
             members = self._surnames.get(token.text, [])
             if (
                 len(members) == 1
-                and token.text not in COMMON_WORD_NAMES
+                and (token.text not in COMMON_WORD_NAMES or _is_name_shaped(norm.text, tokens, i))
                 and len(token.text) > 3
                 and not (has_case and not token.is_capitalised)
             ):
@@ -834,6 +883,13 @@ class StaffNameClassifier:
                 after = lowered[token.end : token.end + 50]
                 if _STAFF_BEFORE.search(before) or _STAFF_AFTER.match(after):
                     spans.append((token.start, token.end, first_members, "first_name_context", 0.7))
+                else:
+                    # "Gareth in Year 6" when Gareth is the Year 6 teacher and no pupil has that name.
+                    own_class = _STAFF_YEAR_AFTER.match(after)
+                    year = own_class and (own_class.group(1) or "r")
+                    teaching = [m for m in first_members if year and year in m.years]
+                    if teaching and token.text not in self._pupil_firsts:
+                        spans.append((token.start, token.end, teaching, "first_name_class", 0.7))
 
         # Longest span wins where references overlap ("Mrs Dana Hollis" over "Hollis").
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), -s[4]))

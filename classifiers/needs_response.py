@@ -66,6 +66,15 @@ _PRESS = re.compile(
     r"news|times|herald|chronicle|mail|telegraph|standard|argus|mirror|guardian|advertiser|observer|express|bbc|itv|"
     r"sky\s+news|radio|newspaper|paper)|(?:writing|doing|working\s+on)\s+(?:a|an)\s+(?:story|article|piece|feature|report))"
 )
+# Offers and asks aimed at other parents, not the school: lost property, things for sale, lifts, meet-ups.
+# "Email me at ..." or "anyone want ...?" there is answered by whoever found the bottle or wants the coat.
+_TO_OTHER_PARENTS = re.compile(
+    r"(?<![a-z])(?:(?:i'?m|we'?re|am|are)\s+selling|for\s+sale|(?:free|going)\s+to\s+a\s+good\s+home|giving\s+away|"
+    r"if\s+(?:anyone|anybody|someone|you)\s+(?:finds?|found|has|have|sees?|spots?|wants?|needs?|is\s+interested)|"
+    r"(?:does\s+)?(?:anyone|anybody|any\s+(?:other\s+)?(?:mums?|dads?|parents|grandparents))\s+(?:\w+\s+)?(?:want|wants|fancy|fancies|"
+    r"wanna|interested|up\s+for|free\s+for|need\s+a\s+lift|going\s+to\s+the|around\s+for)|car\s*-?\s*share|lift\s*-?\s*share|"
+    r"(?:babysitter|childminder|tutor)\s+(?:available|wanted))"
+)
 # A parent describing something that happened to their own child expects the school to act on it.
 _CHILD_PROBLEM = re.compile(
     r"(?<![a-z])(?:(?:my|our)\s+(?:son|daughter|child|kid|boy|girl|little\s+one|grandson|granddaughter)(?:'s)?\s+"
@@ -131,6 +140,10 @@ class NeedsResponseClassifier:
                     hits.append((s_start, s_end, kind, score))
                     break
 
+        if hits and _TO_OTHER_PARENTS.search(lowered):
+            # Questions and requests in an offer to other parents are theirs to answer; a complaint or a
+            # press enquiry in the same comment is still the school's.
+            hits = [h for h in hits if h[2] not in ("question", "request")]
         findings = [
             self._finding(norm.span(start, _rstrip(lowered, start, end)), kind, score)
             for start, end, kind, score in hits

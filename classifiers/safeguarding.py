@@ -67,7 +67,7 @@ _RULES: tuple[_Rule, ...] = (
     # Neglect and children left unsupervised.
     _Rule(
         _r(
-            r"no\s+food\s+(?:at\s+home|in\s+the\s+house)|(?:always|constantly|really|so|very)\s+hungry|"
+            r"no\s+food\s+(?:at\s+home|in\s+the\s+house)|nothing\s+to\s+eat|(?:always|constantly|really|so|very)\s+(?:hungry|starving)|"
             r"(?:comes?|came|sent|turns?\s+up|turned\s+up)\s+(?:in\s+)?(?:to\s+school\s+)?(?:hungry|dirty|unwashed|smelly|"
             r"in\s+dirty\s+clothes|without\s+(?:a\s+)?(?:coat|food|lunch|breakfast|shoes))|"
             r"left\s+(?:alone|on\s+(?:his|her|their)\s+own|home\s+alone|unsupervised|waiting|outside|behind)|"
@@ -78,8 +78,13 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:wandering|walking|roaming)\s+(?:the\s+streets|around)\s+(?:alone|late|at\s+night)|"
             r"(?:sleeps?|sleeping|slept|made\s+to\s+sleep|has\s+to\s+sleep|locked)\s+(?:in|on)\s+(?:a|the)\s+"
             r"(?:shed|floor|car|garage|cupboard|garden|cellar)|"
-            r"(?:comes?|came|turns?\s+up|sent)\s+(?:in|into\s+school|to\s+school)\s+(?:with|in|wearing)\s+(?:the\s+same\s+)?"
-            r"(?:dirty|filthy|smelly|torn|soaking|wet)|no\s+coat\s+in\s+(?:winter|the\s+cold|this\s+weather)"
+            r"(?:comes?|came|turns?\s+up|turned\s+up|sent)\s+(?:in\s+|into\s+school\s+|to\s+school\s+)?(?:(?:every|each)\s+"
+            r"(?:day|morning)\s+|most\s+days\s+)?(?:with|in|wearing)\s+(?:the\s+same\s+)?(?:dirty|filthy|smelly|torn|soaking|wet)|"
+            r"(?:the\s+)?same\s+(?:dirty\s+|filthy\s+|smelly\s+|unwashed\s+)?(?:clothes|uniform)\s+(?:every\s+day|all\s+week|"
+            r"for\s+(?:days|a\s+week|weeks))(?!\s+of\s+(?:the|our|their)\s)|no\s+coat\s+in\s+(?:winter|the\s+cold|this\s+weather)|"
+            r"(?:drink[\s-]?driv\w*|drunk[\s-]driv\w*|driv(?:e|es|ing|en)\s+(?:drunk|high|stoned|off\s+(?:his|her)\s+face)|"
+            r"drove\s+(?:drunk|high|stoned))[^.!?\n]{0,60}?(?:kids?|children|child|son|daughter|baby|little\s+ones?)|"
+            r"(?:kids?|children|child|son|daughter|baby|little\s+ones?)[^.!?\n]{0,60}?(?:drink[\s-]?driv\w*|drunk[\s-]driv\w*)"
         ),
         "abuse_neglect",
         0.75,
@@ -149,8 +154,10 @@ _RULES: tuple[_Rule, ...] = (
             r"sharing\s+(?:\w+\s+){0,2}(?:photos?|pictures?|pics|images|videos?)\s+of\s+(?:her|him|girls|boys|pupils|kids|"
             r"children|other|a\s+\w+)|upskirt\w*|(?:explicit|sexual|rude)\s+(?:photos?|pictures?|pics|images|videos?|"
             r"messages?|content)|inappropriate\s+(?:photos?|pictures?|pics|images|videos?|messages?)|porn\w*|deep-?fakes?|"
-            r"(?:photos?|pictures?|pics|videos?)\s+(?:of\s+(?:her|him|them)\s+)?(?:being\s+)?(?:shared|sent|passed|going)\s+"
-            r"(?:round|around)"
+            r"(?:photos?|pictures?|pics?|videos?)\s+(?:of\s+(?:[\w']+\s+){1,6}?)?(?:(?:is|are|was|were|has\s+been)\s+)?(?:being\s+)?"
+            r"(?:shared|sent|passed|going)\s+"
+            r"(?:round|around)|(?:photos?|pictures?|pics|videos?|clips?)\s+of\s+(?:\w+\s+){1,4}?(?:getting\s+changed|changing|"
+            r"undressed|undressing|naked|in\s+the\s+shower|in\s+(?:her|his|their)\s+(?:underwear|pants|knickers|bra))"
         ),
         "sexual_images",
         0.85,
@@ -179,6 +186,9 @@ _RULES: tuple[_Rule, ...] = (
         _r(
             r"(?:won'?t|will\s+not|don'?t|do\s+not|never)\s+let\s+(?:him|her|them|my\s+\w+)\s+(?:play|join|sit)|"
             rf"call(?:s|ed|ing)?\s+{_CHILD}\s+(?:names|horrible|nasty|racist|fat|ugly|stupid)|"
+            r"(?:being|been|gets|getting|got|is|was)\s+called\s+(?:\w+\s+)?(?:names|fat|ugly|stupid|thick|smelly|gay|"
+            r"a\s+(?:freak|loser|weirdo|slag|tramp))|(?:being|been|gets|getting|got)\s+(?:pushed|shoved|hit|kicked|punched|"
+            r"tripped|thumped|slapped|spat\s+on|jumped|battered)\s+(?:around|about|over|up|every|again|at\s+break|in\s+the)|"
             r"pick(?:s|ed|ing)\s+on|gang(?:s|ed|ing)?\s+up|left\s+out\s+(?:again|every|all)|beat(?:en)?\s+up|"
             r"racist\s+(?:abuse|comments|names|remarks|bullying)|homophobic|"
             r"(?:came|comes|coming)\s+home\s+(?:\w+\s+)?(?:upset|crying|in\s+tears|with\s+(?:bruises|a\s+black\s+eye|cuts|"
@@ -290,7 +300,9 @@ _RULES: tuple[_Rule, ...] = (
     # Missing children.
     _Rule(
         _r(
-            r"lost\s+(?:my|a|our|the)\s+(?:\w+\s+)?(?:son|daughter|child|kid|pupil|boy|girl)(?!'s|s)|(?:went|gone|is|was)\s+"
+            r"lost\s+(?:my|a|our|the)\s+(?:\w+\s+)?(?:son|daughter|child|kid|pupil|boy|girl)(?!'s|s)|"
+            r"(?:didn'?t|did\s+not|never|hasn'?t|has\s+not|haven'?t|have\s+not|not)\s+(?:come|came|been|gone)\s+"
+            r"(?:back\s+)?home(?!\s+(?:with|till|until|before|in\s+time|yet\s+from\s+work))|(?:nobody|no\s+one|no-one)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are|went)|(?:went|gone|is|was)\s+"
             r"missing|missing\s+(?:child|pupil|girl|boy)|(?:couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:him|her|them|my\s+"
             r"(?:son|daughter|child|kid))|wander(?:ed|s)\s+off|ran\s+off|escaped\s+(?:from\s+)?(?:school|the\s+playground)|"
             r"got\s+out\s+of\s+(?:school|the\s+gates?)|let\s+(?:him|her|them)\s+(?:walk|go)\s+home\s+(?:alone|on\s+(?:his|her|"
@@ -312,9 +324,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:vap(?:e|es|ing)|drugs|weed|cannabis|spice|ketamine|nitrous|laughing\s+gas|alcohol|cigarettes?|smoking|"
-            r"edibles)(?![a-z])[^.!?\n]{0,60}?(?:toilets|playground|school|year\s*\d+|kids|children|pupils|selling|sold|gates?|"
-            r"field|bus)|(?:selling|sold|dealing|giving|gave|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|"
-            r"pupils|younger)"
+            r"edibles)(?![a-z])[^.!?\n]{0,60}?(?:toilets|playground|school|year\s*\d+s?|kids|children|pupils|selling|sold|gates?|"
+            r"field|bus)|(?:dealing|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|pupils|younger)"
         ),
         "substances_weapons",
         0.7,
@@ -371,7 +382,8 @@ _AWARENESS_AFTER = re.compile(
     r"\s*(?:week|policy|policies|awareness|day|assembly|assemblies|workshop|talk|lesson|lessons|ambassadors?|education|"
     r"prevention|campaign|training|course|leaflet|information|certificate|lead|team)(?![a-z])"
 )
-_AWARENESS_BEFORE = re.compile(r"(?:anti-?|about\s+|on\s+|against\s+|awareness\s+of\s+)$")
+# Bounded on the left: "son " ends in "on ", and "my son didn't come home" is no curriculum mention.
+_AWARENESS_BEFORE = re.compile(r"(?<![a-z])(?:anti-?|about\s+|on\s+|against\s+|awareness\s+of\s+)$")
 # Words that mark a whole phrase as curriculum ("drugs awareness workshop for year 6 parents").
 _AWARENESS_INSIDE = re.compile(r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention)(?![a-z])")
 

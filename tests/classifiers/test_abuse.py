@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from classifiers.abuse import AbuseClassifier
+from classifiers.abuse import AbuseClassifier, AbuseModel
 from classifiers.base import Label
+from classifiers.heads import Head
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +33,20 @@ POSITIVES = [
     ("run by a bunch of clowns", Label.ABUSE, "clowns"),
     ("Go back to your own country", Label.ABUSE, "Go back to your own country"),
     ("f**k off the lot of you", Label.ABUSE, "f**k off"),
+    ("F*** this school and every single one of you", Label.ABUSE, "F*** this school"),
+    ("f#ck the lot of you", Label.ABUSE, "f#ck the lot of you"),
     ("this is f***ing ridiculous", Label.ABUSE, "f***ing"),
     ("tw4t", Label.ABUSE, "tw4t"),
     ("Hope you all rot", Label.ABUSE, "Hope you all rot"),
     ("Keep your kids away from that family", Label.ABUSE, "Keep your kids away"),
     ("Immigrants are ruining this town", Label.ABUSE, "Immigrants are ruining"),
+    ("the head is a jumped up little nobody", Label.ABUSE, "jumped up little nobody"),
+    ("Skanky little lot in that class", Label.ABUSE, "Skanky little lot"),
+    (
+        "Letting traveller families in now? Better lock up your bikes",
+        Label.ABUSE,
+        "traveller families in now? Better lock up your bikes",
+    ),
     # Threats without a single swear word.
     ("I know where you live", Label.THREAT, "I know where you live"),
     ("Watch your back, sir", Label.THREAT, "Watch your back"),
@@ -78,6 +89,9 @@ NEGATIVES = [
     "The lazy river at the swimming trip was a hit",
     "It was a thick coat kind of day",
     "a fat lot of good that did",
+    "There was nobody at the gate to let us in",
+    "Windy today, lock up your bikes in the shelter",
+    "Polish families run the best bakery in town",
     "I'll see you at parents evening",
     "I'll be waiting at the gate at 3",
     "Thank you for a wonderful term",
@@ -121,3 +135,30 @@ def test_slurs_score_as_hate_when_used(detector: AbuseClassifier) -> None:
     findings = detector.classify("those pikeys by the park")
     assert [f.attribute("kind") for f in findings] == ["slur"]
     assert findings[0].score >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("F*** this school and every single one of you", True),  # aimed at people: stands on its own
+        ("I know where you live", True),  # a threat
+        ("this is f***ing ridiculous", False),  # untargeted: the model decides
+        ("some pillock parked across the gate again", False),
+    ],
+)
+def test_only_decisive_rules_stand_when_the_model_says_no(
+    detector: AbuseClassifier, text: str, kept: bool
+) -> None:
+    head = Head(
+        name="abuse",
+        features=(),
+        mean=np.zeros(1, dtype=np.float32),
+        scale=np.ones(1, dtype=np.float32),
+        weights=(np.zeros((1, 1), dtype=np.float32),),
+        biases=(np.zeros(1, dtype=np.float32),),
+        threshold=0.5,
+    )
+    model = AbuseModel(head, detector)
+    findings = model.combine(text, 0.2, detector.classify(text))
+    assert findings, "the rule findings are kept for highlighting either way"
+    assert any(f.score >= 0.5 for f in findings) is kept

@@ -35,6 +35,14 @@ POSITIVES = [
     ("Mr Grimsdale pocketed the trip money", "Mr Grimsdale pocketed the trip money", "staff"),
     ("Kieran Spratt's dad is a drug dealer", "Kieran Spratt's dad is a drug dealer", "other"),
     ("Lorcan Beadle is a thief", "Lorcan Beadle is a thief", "other"),
+    ("Brookfield fakes its SATs results", "Brookfield fakes its SATs results", "school"),
+    (
+        "the school said it was a sprain so they didn't have to report it",
+        "the school said it was a sprain so they didn't have to report it",
+        "school",
+    ),
+    # The adult after a child's name is the one accused: not child-on-child harm.
+    ("I saw Kieran Spratt's stepdad grab him by the arm", "Kieran Spratt's stepdad grab him", "other"),
 ]
 
 NEGATIVES = [
@@ -50,6 +58,7 @@ NEGATIVES = [
     "The teacher pushed my son to do better",
     "Someone stole my bike from outside the school",
     "The problem lies with the council",
+    "Kieran Spratt's brother pushed him over in the playground",
 ]
 
 
@@ -66,6 +75,21 @@ def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
     detector: AllegationClassifier, text: str
 ) -> None:
     assert detector.classify(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Echo says a teacher at a school in Leeds has been arrested",
+        "According to the paper the caretaker was arrested",
+        "It was in the news that the head was suspended",
+    ],
+)
+def test_keeps_news_reports_below_the_threshold_when_someone_else_reports_them(
+    detector: AllegationClassifier, text: str
+) -> None:
+    findings = detector.classify(text)
+    assert findings and all(f.score < 0.5 for f in findings)
 
 
 def test_resolves_pronoun_to_earlier_person_when_claim_continues(detector: AllegationClassifier) -> None:

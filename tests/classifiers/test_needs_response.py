@@ -31,6 +31,8 @@ POSITIVES = [
     ("my son came home with his glasses broken and nobody told me", "complaint"),
     ("My daughter is being bullied by two girls", "report"),
     ("Older kids are vaping in the toilets", "concern"),
+    ("My son has lost his PE kit, can you check lost property?", "question"),
+    ("I'm selling my old uniform but I've emailed twice about the swap shop and had no reply", "complaint"),
 ]
 
 NEGATIVES = [
@@ -43,6 +45,11 @@ NEGATIVES = [
     "Thank you for a wonderful term",
     "Can you believe how fast this year has gone?",
     "Fab pictures from the Viking day",
+    # Offers and asks for other parents: whoever finds the lunchbox answers, not the school.
+    "Lost a blue lunchbox on the field, if anyone finds it ring 07700 900123",
+    "Anyone want to car share for the trip on Friday? Drop me a message",
+    "I'm selling second hand uniform, email me at seller@example.com",
+    "Any mums fancy a coffee after drop off?",
 ]
 
 

@@ -42,6 +42,19 @@ POSITIVES = [
     ("a pupil brought a knife into school", "substances_weapons"),
     ("the caretaker watches the girls in the changing rooms", "sexual_harm"),
     ("who do I talk to about a safeguarding concern?", "concern"),
+    # "son " ends in "on ": these were once taken for curriculum mentions ("talk on ...") and dropped.
+    ("my son self-harms and the school hasn't noticed", "self_harm"),
+    ("my son bullied by older boys on the bus again", "bullying"),
+    ("my son didn't come home last night", "missing_child"),
+    ("nobody knows where she is and it's nearly dark", "missing_child"),
+    ("Zed turns up every day in the same filthy clothes", "abuse_neglect"),
+    ("he is always starving by first break", "abuse_neglect"),
+    ("his mum's boyfriend was drink driving with the kids in the car", "abuse_neglect"),
+    ("she is being called fat by her whole table", "bullying"),
+    ("he gets pushed around every lunchtime", "bullying"),
+    ("there is a video of Tamsin Orrell getting changed on snapchat", "sexual_images"),
+    ("a pic of one of the year 8 girls is going round the group chat", "sexual_images"),
+    ("year 10s are selling vapes to year 7s by the bike sheds", "substances_weapons"),
 ]
 
 NEGATIVES = [
@@ -53,6 +66,11 @@ NEGATIVES = [
     "Drugs awareness workshop for year 6 parents",
     "What time does the disco finish?",
     "Congratulations on the Ofsted result",
+    "Talk on online safety for parents next Tuesday",
+    "Daisy in 5B is selling friendship bracelets for Children in Need",
+    "we never got home till 8 after the trip, what a day",
+    "he didn't come home with his PE kit again",
+    "Had to wear the same jumper every day of the residential, he loved it",
 ]
 
 

@@ -26,6 +26,10 @@ POSITIVES = [
     ("Priya the year 2 teacher is fab", "Priya", "teacher", "first_name_context"),
     ("ask Nadia, the TA in year 1", "Nadia", "teaching_assistant", "first_name_context"),
     ("Miss Priya read a story", "Miss Priya", "teacher", "title_first_name"),
+    # A surname that is also a word, written as a name mid-sentence.
+    ("year 2 with Baker has been the making of her", "Baker", "teacher", "surname"),
+    # A first name with the teacher's own year group from the staff list's job title.
+    ("Priya in Year 2 is the reason he likes reading now", "Priya", "teacher", "first_name_class"),
 ]
 
 NEGATIVES = [
@@ -35,7 +39,19 @@ NEGATIVES = [
     "Priya is a lovely name",
     "Desmond Tutu quote in assembly",
     "Mr Whippy van outside again",
+    "We got bread from Baker's on the way",
+    "Trip to Baker Street on Friday",
+    "went with Baker Lane Nursery for the joint trip",
+    "my grandad was a baker",
+    "Priya in Year 5 is my niece",  # not the year Miss Baker teaches
 ]
+
+
+def test_a_pupil_with_the_same_first_name_is_not_taken_for_the_teacher(staff: StaffList) -> None:
+    detector = StaffNameClassifier(staff, pupil_names=["Priya"])
+    detector.load()
+    assert detector.classify("Priya in Year 2 is the reason he likes reading now") == []
+    assert detector.classify("Priya the year 2 teacher is fab") != []
 
 
 @pytest.mark.parametrize(("text", "span", "role", "match"), POSITIVES)
