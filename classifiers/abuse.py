@@ -44,7 +44,7 @@ _STRONG_INSULTS = _words(
     dumb-?ass(?:es)? jackass(?:es)? cock-?wombles? wazzocks? bawbags? roasters? nonces? paedos? pedos?
     muppets?(?!\s+(?:christmas|show|movie|film|treasure|most))
     waste\s+of\s+(?:space|oxygen|skin|air|a\s+salary) lowlifes? low-lifes? degenerates? scroungers?
-    (?:an?|little|jumped[\s-]up)\s+(?:little\s+)?nobod(?:y|ies)
+    (?:an?|little|jumped[\s-]up)\s+(?:little\s+)?nobod(?:y|ies) scrotes? wastemen wasteman bell-?ends?
     """
 )
 
@@ -65,7 +65,7 @@ _CONTEXTUAL_INSULTS = _words(
     gits? prats? dicks? cocks? knobs? tarts? witch(?:es)? hags? trolls? losers? cowards? weirdos? freaks?
     psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies?
     junkies? chavs? hypocrites? disgraces? snobs? jobsworths?
-    fags? dykes? bints? slappers? trollops?
+    fags? dykes? bints? slappers? trollops? madams?
     """
 )
 
@@ -75,7 +75,7 @@ _INSULT_ADJECTIVES = _words(
     r"""
     useless incompetent pathetic clueless spineless gutless brainless worthless vile disgusting lazy thick
     stupid dumb ugly fat evil nasty horrible arrogant two-faced smug stuck-up inbred dim dense brain-?dead
-    senile hideous ignorant moronic idiotic retarded spastic gormless witless
+    senile hideous ignorant moronic idiotic retarded spastic gormless witless gobby mouthy
     """
 )
 
@@ -266,6 +266,19 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(_TARGETED_PROFANITY, Label.ABUSE, 0.9, "profanity aimed at someone", "aimed_profanity"),
     _Rule(re.compile(_w(_PROFANITY)), Label.ABUSE, 0.6, "strong profanity", "profanity"),
     _Rule(_DEATH_WISH, Label.ABUSE, 0.85, "wishes harm on someone", "death_wish"),
+    # Street slang for stabbing or a beating: "they're getting merked after school".
+    _Rule(
+        re.compile(
+            _w(
+                r"(?:getting|get|gonna\s+get|going\s+to\s+get)\s+(?:merked|shanked|stabbed|bodied|jumped)"
+                r"|(?:gonna|going\s+to|will|'ll)\s+(?:merk|shank)\s+(?:him|her|them|you|that|the|every)"
+            )
+        ),
+        Label.THREAT,
+        0.85,
+        "threat of violence",
+        "violence",
+    ),
     _Rule(_SHUNNING, Label.ABUSE, 0.7, "shaming or shunning a child or family", "shaming"),
     _Rule(
         re.compile(
@@ -342,6 +355,9 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             _w(
                 r"i\s+know\s+where\s+(?:you|u|he|she|they|the\s+\w+|your\s+\w+)\s+lives?|watch\s+(?:your|ur|yer)\s+back"
+                r"|(?:i|we)\s+know\s+(?:what\s+car|which\s+car|which\s+house|where|what\s+time|what\s+route)\s+(?:you|u|he|she|"
+                r"they|the\s+(?:head|headteacher|deputy|teacher|caretaker|senco|receptionist)|your\s+\w+)\s+(?:drives?|parks?|"
+                r"walks?\s+home|goes\s+(?:home|after)|leaves?|gets\s+home)"
                 r"|(?:you|u|ya)(?:'ll|ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna|\s+gonna)\s+"
                 r"(?:(?:all\s+)?(?:regret|pay\s+for)\s+(?:it|this|that|what)|pay(?=\s*(?:[.!,]|$)))"
                 r"|wait\s+(?:till|until|til|'til|'till)\s+i\s+(?:see|get\s+hold\s+of|catch|find|get)\s+"

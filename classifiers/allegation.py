@@ -34,10 +34,16 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"help(?:s|ed|ing)\s+(?:him|her|them)sel(?:f|ves)\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:money|cash|funds?|takings|"
-        r"donations|collection|kitty)|pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds)|fiddl(?:ed|ing|es)\s+(?:the\s+)?(?:\w+\s+)?(?:books|accounts|"
+        r"donations|collection|kitty)|pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds|lot|proceeds|"
+        r"takings)|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
+        r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
+        r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:the\s+)?(?:\w+\s+)?(?:books|accounts|"
         r"money|figures|expenses|results|register)|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|defraud\w*|fraudulent|embezzlement|brib(?:ed|es|ing|ery)|(?:took|taking|takes|accepted|accepting|offered|paid|pays)\s+"
-        r"(?:a\s+)?bribes?|launder\w*|forg(?:ed|ing|ery)|falsif\w*",
+        r"(?:a\s+)?bribes?|launder\w*|forg(?:ed|ing|ery)|falsif\w*|(?:takes?|took|taking|taken)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+        r"(?:money|cash|takings|donations)\s+home|(?:sell(?:s|ing)?|sold|flogg(?:ed|ing)|flogs?)\s+(?:off\s+)?(?:the\s+)?"
+        r"(?:school'?s|pta'?s|academy'?s|kids'?|children'?s|pupils'?)(?=\s)|(?:charity|fund|raffle|appeal|collection)\s+"
+        r"(?:\w+\s+)?that\s+(?:doesn'?t|does\s+not|didn'?t|did\s+not|never)\s+exist|owes\s+(?:everyone|everybody|half\s+the)",
         "fraud",
     ),
     (
@@ -48,7 +54,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?:drunk|pissed|hammered|intoxicated|hungover|high|stoned|off\s+(?:his|her|their)\s+face)\s+(?:at|in|on|during|while|"
-        r"when|for)\s+(?:work|school|the\s+job|duty|pick-?\s?up|drop-?\s?off|the\s+\w+)|(?:drinks?|drinking|drank)\s+"
+        r"when|for)\s+(?:work|school|the\s+job|duty|pick-?\s?up|drop-?\s?off|the\s+\w+)|(?:turned|turns|turning|showed|"
+        r"shows|came|comes|rolled|rolls)\s+(?:up\s+|in\s+)?(?:\w+\s+){0,5}?(?:drunk|hammered|pissed|high|stoned|"
+        r"off\s+(?:his|her|their)\s+face)(?![a-z])|(?:drinks?|drinking|drank)\s+"
         r"(?:at|in|on|during)\s+(?:work|school|the\s+job|the\s+trip)|smell(?:s|ing|ed|t)?\s+of\s+(?:alcohol|booze|drink|weed|cannabis)"
         r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|alcoholic|druggie|junkie|(?:drug\s+)?dealer",
         "substance misuse at work",
@@ -61,7 +69,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         + _CHILD_OBJECT
         + r"|push(?:ed|es|ing)\s+"
         + _CHILD_OBJECT
-        + r"\s+(?:over|into|against|down|out)",
+        + r"\s+(?:over|into|against|down|out)|call(?:ed|s|ing)\s+"
+        + _CHILD_OBJECT
+        + r"\s+(?:an?\s+)?(?:stupid|thick|useless|lazy|fat|idiot|pathetic|waste\s+of\s+space|names)",
         "harm to a child",
     ),
     (
@@ -79,6 +89,12 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:is|was|'s)\s+(?:a\s+)?racist|discriminat\w*\s+against|fak(?:ed|es|ing)\s+(?:the\s+|its\s+|their\s+|our\s+|"
         r"his\s+|her\s+)?(?:\w+\s+)?(?:results|grades|sats|registers?|attendance|data|figures|marks)|"
         r"(?:fill(?:s|ed|ing)?\s+in|writ(?:es|ing)|wrote|chang(?:es|ed|ing))\s+(?:the\s+)?answers\s+for|"
+        r"(?:gave|gives|giving|given|told|tells|telling|whisper\w*)\s+(?:\w+\s+){0,3}?the\s+answers[^.!?\n]{0,60}?"
+        r"(?:sats|exams?|tests?|mocks?|gcses?|assessments?|phonics\s+check)|"
+        r"(?:copy|copies|copying|copied|steals?|stole|stealing|passing\s+off)\s+(?:\w+\s+)?(?:kids'?|pupils'?|children'?s|"
+        r"students'?)\s+work|(?:deliberately\s+)?(?:shredded|shreds|shredding|destroyed|deleted|binned|hid|hides|hiding|"
+        r"hidden)\s+(?:my|our|the|his|her|their)\s+(?:[\w']+\s+){0,2}?(?:complaints?|letters?|emails?|evidence|records?|"
+        r"reports?|injur(?:y|ies)|broken\s+\w+|bruises?)|"
         r"(?:didn'?t|did\s+not|never|doesn'?t|don'?t|wouldn'?t|failed\s+to|refused\s+to)\s+(?:have\s+to\s+)?report\s+"
         r"(?:it|this|that|the\s+(?:injury|incident|accident|abuse|assault|concerns?|allegations?))|cheat(?:ed|ing|s)\s+(?:on|in|at)\s+(?:the\s+)?(?:sats|exams?|ofsted|inspection|tests?)|"
         r"lost\s+(?:my|a|the|our)\s+(?:\w+\s+)?(?:son|daughter|child|kid|pupil|boy|girl)(?!'s|s\b)|"
@@ -103,7 +119,7 @@ _TARGETS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?:the|a|her|his|my\s+\w+'?s?|their|our|your|one\s+of\s+the|that|this)\s+(?:(?:new|old|year\s*\d+|class|form|pe|pta|"
-        r"music|supply|reception|nursery|maths|english|science|art)\s+)?(?:teachers?|deputy(?:\s+head(?:teacher)?)?|"
+        r"music|supply|cover|reception|nursery|maths|english|science|art)\s+)?(?:teachers?|deputy(?:\s+head(?:teacher)?)?|"
         r"caretakers?|ta|tas|teaching\s+assistants?|receptionists?|office\s+(?:manager|staff|lady|ladies)|secretary|senco|"
         r"dsl|staff(?:\s+members?)?|member\s+of\s+staff|dinner\s+lad(?:y|ies)|lunchtime\s+(?:supervisors?|staff)|cook|chef|"
         r"coach|business\s+manager|bursar|governors?|chair\s+of\s+governors|site\s+manager|head\s+of\s+year|"
@@ -119,6 +135,11 @@ _TARGETS: tuple[tuple[str, str], ...] = (
     (
         r"(?:[a-z]+'s|his|her|their|that\s+\w+'s)\s+(?:mum|mam|mother|dad|father|step-?dad|step-?mum|nan|gran|uncle|aunt|"
         r"auntie|brother|sister|parents?|family|boyfriend|girlfriend|husband|wife|partner|carer)",
+        "other",
+    ),
+    (
+        r"(?:that|the|this)\s+(?:mum|mam|mother|dad|father|step-?dad|parent|woman|man|bloke|lady)\s+(?:from|in|with|of)\s+"
+        r"(?:year\s*\d+|\d[a-z]{1,3}|reception|nursery|class\s+\w+|the\s+(?:pta|after\s+school\s+club))",
         "other",
     ),
 )
@@ -154,7 +175,8 @@ _RELAYED = re.compile(
 # "The Echo says a teacher in Leeds was arrested": news about someone, not a claim the writer makes.
 _REPORTED = re.compile(
     r"(?<![a-z])(?:paper|papers|news|echo|gazette|post|mail|herald|telegraph|chronicle|bbc|itv|article|report|"
-    r"headline|website)\s+(?:says?|said|reports?|reported|reckons|claims?)(?![a-z])|(?<![a-z])(?:in|on)\s+the\s+"
+    r"headline|website)\s+(?:says?|said|reports?|reported|reckons|claims?)(?![a-z])|(?<![a-z])(?:piece|story|article|"
+    r"report|item)\s+(?:on|in)\s+the\s+(?:bbc|news|paper|echo|post|mail)(?![a-z])|(?<![a-z])(?:in|on)\s+the\s+"
     r"(?:news|paper|papers|local\s+news)(?![a-z])|(?<![a-z])according\s+to(?![a-z])"
 )
 _PRONOUN_SUBJECT = re.compile(r"(?<![a-z])(?:he|she|they)(?:'s|\s)")

@@ -38,7 +38,10 @@ class HeadDetector:
     """One label's trained head on the shared embedding plus that label's rule findings.
 
     Rule findings keep their spans; a text the head flags with no rule span gets one whole-text finding
-    (``start``/``end`` None) whose explanation says it came from the model.
+    (``start``/``end`` None) whose explanation says it came from the model. Two trained cut-offs: the head's
+    threshold (score 0.5) backs a rule hit; ``info["alone"]`` (at least 0.5) flags a text no rule marked.
+    In "gate" mode a weak rule hit the head does not back drops below the policy threshold; a strong one
+    stands either way.
     """
 
     owns: frozenset[Label]
@@ -50,6 +53,8 @@ class HeadDetector:
         self.name = f"{label.value}_model"
         self.version = f"{label.value}_model-{head.info.get('version', '0')}"
         self.mode = str(head.info.get("mode", "or"))
+        #: The score the model needs on its own, with no rule span: at least the 0.5 that backs a rule.
+        self.alone = max(0.5, float(head.info.get("alone", 0.5)))
         if self.mode not in MODES:
             raise ValueError(f"unknown combination mode {self.mode!r} for head {head.name}")
         self._head = head
@@ -64,9 +69,10 @@ class HeadDetector:
     def combine(self, score: float, rule_hits: Sequence[Finding]) -> list[Finding]:
         own = [f for f in rule_hits if f.label is self.label]
         flagged = [f for f in own if f.score >= 0.5]
-        if score >= 0.5:
-            if flagged:
-                return own
+        if score >= 0.5 and flagged:
+            return own
+        if score >= self.alone:
+            # With no rule span to show, the model needs its own, higher confidence.
             return [*own, self._whole_text(score)]
         if self.mode == "or":
             return own

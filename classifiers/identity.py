@@ -732,19 +732,30 @@ _PERSON_BEFORE = frozenset(
 )
 
 
+_STAFF_ACTIONS = frozenset(
+    "gave gives told tells said says shouted shouts yelled screamed made makes sent sends kept keeps put puts took "
+    "takes teaches taught marked marks emailed rang called confiscated sanctioned excluded isolated moved "
+    "detained praised helped helps ran runs".split()
+)
+
+
 def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
-    """A surname that is also a word ("Baker", "Hill") counts only when written like a name mid-sentence:
-    capitalised in cased text, after a lower-case word such as "with" or "ask", and not the first word of a
-    place or a business name."""
+    """A surname that is also a word ("Baker", "Hill") counts only when written like a name: capitalised
+    mid-sentence after a word such as "with" or "ask" and not the first word of a place or a business
+    ("with Baker this year", not "Baker Street"), or opening a sentence with a teacher's action after it
+    ("Cross gave me a detention")."""
     token = tokens[i]
-    if i == 0 or not token.is_capitalised:
+    if not token.is_capitalised:
         return False
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    starts_sentence = i == 0 or re.search(r"[.!?\n]", text[tokens[i - 1].end : token.start]) is not None
+    if starts_sentence:
+        # "Cross gave me a detention": a capitalised word that opens a sentence is a name only when a
+        # teacher's action follows it ("Cross country is on Friday" is not).
+        return following is not None and following.text in _STAFF_ACTIONS
     previous = tokens[i - 1]
     if previous.is_capitalised or previous.text not in _PERSON_BEFORE:
         return False
-    if re.search(r"[.!?\n]", text[previous.end : token.start]):
-        return False
-    following = tokens[i + 1] if i + 1 < len(tokens) else None
     if following is not None and (following.is_capitalised or following.text in _PLACE_AFTER):
         return False
     if text[token.end : token.end + 2] in ("'s", "’s") and following is not None and following.text == "s":
@@ -752,6 +763,11 @@ def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
     return True
 
 
+_STAFF_DEPARTMENT_AFTER = re.compile(
+    r"^,?\s+(?:from|in|for|who\s+(?:teaches|runs|does))\s+(?:the\s+)?(?:pe|p\.e\.|maths|english|science|music|drama|art|"
+    r"history|geography|french|spanish|german|computing|ict|dt|food\s+tech|office|reception\s+desk|student\s+services|"
+    r"pastoral(?:\s+team)?|learning\s+support|sen(?:co)?\s+team|kitchen|canteen|after\s+school\s+club|breakfast\s+club)(?![a-z])"
+)
 _STAFF_YEAR_AFTER = re.compile(
     r"^\s+(?:in|from|with|teaches|teaching|takes)\s+(?:year\s*(\d{1,2})(?!\d)|(reception))"
 )
@@ -890,6 +906,9 @@ class StaffNameClassifier:
                     teaching = [m for m in first_members if year and year in m.years]
                     if teaching and token.text not in self._pupil_firsts:
                         spans.append((token.start, token.end, teaching, "first_name_class", 0.7))
+                    elif _STAFF_DEPARTMENT_AFTER.match(after) and token.text not in self._pupil_firsts:
+                        # "Dean from PE": a department is staff context, unless a pupil has the name.
+                        spans.append((token.start, token.end, first_members, "first_name_context", 0.7))
 
         # Longest span wins where references overlap ("Mrs Dana Hollis" over "Hollis").
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), -s[4]))
@@ -1099,7 +1118,8 @@ _UNLISTED_PRAISE = re.compile(
 )
 _UNLISTED_AFTER = re.compile(
     r"^(?:'s)?,?\s*(?:\(?(?:in|from|of)\s+(?:year|yr|y)\s*\d{1,2}|\(?(?:year|yr|y)\s*\d{1,2}\)|"
-    r"(?:in|from)\s+(?:reception|nursery|class\s+\d[a-z]{0,2}|\d[a-z]{1,2}(?![a-z0-9]))|\(\d[a-z]{1,2}\)|"
+    r"(?:in|from)\s+(?:reception|nursery|class\s+\d[a-z]{0,2}|(?!\d+\s*(?:km|kg|mins?|hrs?|pm|am|th|st|nd|rd|mph)(?![a-z]))"
+    r"\d{1,2}[a-z]{1,4}(?![a-z0-9])|\d{1,2}-\d(?!\d))|\(\d{1,2}[a-z]{1,4}\)|"
     r"(?:is|was)\s+(?:only\s+)?(?:\d{1,2}|five|six|seven|eight|nine|ten|eleven)\s+(?:years?\s+old|yo))",
     re.IGNORECASE,
 )

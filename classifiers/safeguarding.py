@@ -185,6 +185,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:won'?t|will\s+not|don'?t|do\s+not|never)\s+let\s+(?:him|her|them|my\s+\w+)\s+(?:play|join|sit)|"
+            r"frozen\s+out|slag(?:s|ging|ged)?\s+(?:her|him|them|my\s+\w+)\s+off|(?:group\s+chat|chat|page|account|video)\s+"
+            r"(?:\w+\s+){0,3}?(?:just\s+)?to\s+(?:slag|mock|laugh\s+at|bully|rip\s+into|humiliate|embarrass)|"
             rf"call(?:s|ed|ing)?\s+{_CHILD}\s+(?:names|horrible|nasty|racist|fat|ugly|stupid)|"
             r"(?:being|been|gets|getting|got|is|was)\s+called\s+(?:\w+\s+)?(?:names|fat|ugly|stupid|thick|smelly|gay|"
             r"a\s+(?:freak|loser|weirdo|slag|tramp))|(?:being|been|gets|getting|got)\s+(?:pushed|shoved|hit|kicked|punched|"
@@ -200,6 +202,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _r(
+            r"(?:getting|get|gonna\s+get|going\s+to\s+get)\s+(?:merked|jumped|shanked|stabbed|battered|done\s+in|bodied|"
+            r"rushed)|(?:gonna|going\s+to|will|'ll)\s+(?:merk|shank)\s+(?:him|her|them|you|that|the)|"
             r"(?:told|tells|telling|threaten(?:s|ed|ing)?|said|says|saying)\s+(?:\w+\s+){0,4}?(?:will|would|'ll|going\s+to|"
             r"gonna|to)\s+(?:\w+\s+){0,2}?(?:hurt|kill|beat|stab|batter|punch|smash|jump)\s+(?:\w+\s+)?"
             r"(?:her|him|them|you|me|my|us)"
@@ -241,7 +245,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"allerg\w*[^.!?\n]{0,80}?(?:given|gave|fed|ate|eaten|served|eating|had)\s+(?:\w+\s+){0,5}?(?:nuts?|peanuts?|"
-            r"gluten|dairy|milk|eggs?|sesame|shellfish|fish|wheat|soya|kiwi)|(?:given|gave|fed|served)\s+(?:\w+\s+){0,3}?"
+            r"almonds?|cashews?|hazelnuts?|walnuts?|pecans?|pistachios?|gluten|dairy|milk|eggs?|sesame|shellfish|fish|wheat|"
+            r"soya|kiwi)|(?:given|gave|fed|served)\s+(?:\w+\s+){0,3}?"
             r"(?:nuts?|peanuts?|gluten|dairy|milk|eggs?|sesame|shellfish)[^.!?\n]{0,60}?allerg\w*|anaphyla\w*|epi-?pen"
         ),
         "medical",
@@ -281,7 +286,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _r(
-            r"(?:in\s+)?(?:hiding\s+from|a\s+refuge|witness\s+protection)|(?:fled|fleeing)\s+(?:from\s+)?(?:\w+\s+){0,2}"
+            r"(?:in\s+)?(?:hiding\s+from|a\s+refuge|witness\s+protection)|(?:get|getting|got|run|ran|running|moved|move)\s+"
+            r"(?:\w+\s+){0,2}?away\s+from\s+(?:their|his|her|my|our|the\s+kids'?)\s+(?:dad|father|mum|mother|ex|partner|family)|(?:fled|fleeing)\s+(?:from\s+)?(?:\w+\s+){0,2}"
             r"(?:abuse|violence|ex|partner|dad|father|home)|social\s+(?:worker|services)|child\s+protection\s+(?:plan|"
             r"case|conference)|cp\s+plan|lado|child\s+in\s+need|looked\s+after\s+child|foster\s+care|adopted"
         ),
@@ -325,7 +331,9 @@ _RULES: tuple[_Rule, ...] = (
         _r(
             r"(?:vap(?:e|es|ing)|drugs|weed|cannabis|spice|ketamine|nitrous|laughing\s+gas|alcohol|cigarettes?|smoking|"
             r"edibles)(?![a-z])[^.!?\n]{0,60}?(?:toilets|playground|school|year\s*\d+s?|kids|children|pupils|selling|sold|gates?|"
-            r"field|bus)|(?:dealing|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|pupils|younger)"
+            r"field|bus|bike\s+sheds?)|(?:dealing|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|pupils|younger)|"
+            r"(?:deals?|dealing|dealt|supplies|supplying|pushing)\s+(?:\w+\s+)?(?:weed|drugs|cannabis|coke|cocaine|ketamine|pills|"
+            r"spice|edibles)"
         ),
         "substances_weapons",
         0.7,
@@ -347,10 +355,14 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"safeguarding\s+(?:worry|worries|concerns?|issues?|matters?|problems?|disclosure|referral)|"
+            r"(?:who(?:'s|\s+is)|who\s+do\s+i\s+(?:tell|contact|speak\s+to)|contact|speak\s+to|talk\s+to)\s+(?:the\s+)?"
+            r"(?:dsl|designated\s+safeguarding\s+lead|safeguarding\s+lead)|need\s+to\s+report\s+(?:something|a\s+concern|"
+            r"what\s+(?:i|my\s+\w+)\s+(?:saw|heard|was\s+told))|"
             r"(?:worried|concerned|worry)\s+(?:about|for)\s+(?:the\s+)?(?:safety|welfare|wellbeing|well-being)|"
             r"(?:worried|concerned)\s+(?:about|for)\s+(?:a|this|that|one|my|her|his)\s+(?:\w+\s+)?(?:child|pupil|girl|boy|friend|"
             r"son|daughter)|(?:at\s+risk|not\s+safe|unsafe|in\s+danger)(?!\s+of\s+(?:missing|losing|being\s+late))|"
-            r"(?:friends|we|i|everyone|teachers)\s+(?:are|am|is|'re|'m)\s+(?:really\s+|so\s+|very\s+)?(?:worried|concerned)"
+            r"(?:friends|we|i|everyone|teachers)(?:\s+(?:are|am|is)\s+|'re\s+|'m\s+)(?:really\s+|so\s+|very\s+)?(?:worried|concerned)|"
+            r"(?:told|telling|tells)\s+(?:me|us)\s+(?:something|things)\s+(?:about|that)"
         ),
         "concern",
         0.6,

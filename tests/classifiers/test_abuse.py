@@ -41,6 +41,10 @@ POSITIVES = [
     ("Keep your kids away from that family", Label.ABUSE, "Keep your kids away"),
     ("Immigrants are ruining this town", Label.ABUSE, "Immigrants are ruining"),
     ("the head is a jumped up little nobody", Label.ABUSE, "jumped up little nobody"),
+    ("that receptionist is a stuck-up little madam", Label.ABUSE, "stuck-up little madam"),
+    ("you're so gobby", Label.ABUSE, "you're so gobby"),
+    ("bunch of scrotes hanging round the gates", Label.ABUSE, "scrotes"),
+    ("you lot are getting merked on friday", Label.THREAT, "getting merked"),
     ("Skanky little lot in that class", Label.ABUSE, "Skanky little lot"),
     (
         "Letting traveller families in now? Better lock up your bikes",
@@ -50,6 +54,7 @@ POSITIVES = [
     # Threats without a single swear word.
     ("I know where you live", Label.THREAT, "I know where you live"),
     ("Watch your back, sir", Label.THREAT, "Watch your back"),
+    ("we know what time you leave, miss", Label.THREAT, "we know what time you leave"),
     ("you'll regret this", Label.THREAT, "you'll regret this"),
     ("Someone should burn that place down", Label.THREAT, "Someone should burn that place down"),
     ("someone needs to torch the school", Label.THREAT, "someone needs to torch the school"),
@@ -90,6 +95,8 @@ NEGATIVES = [
     "It was a thick coat kind of day",
     "a fat lot of good that did",
     "There was nobody at the gate to let us in",
+    "Madam Butterfly at the opera house with year 6",
+    "I know where the bus goes after school",
     "Windy today, lock up your bikes in the shelter",
     "Polish families run the best bakery in town",
     "I'll see you at parents evening",

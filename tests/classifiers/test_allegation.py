@@ -41,6 +41,25 @@ POSITIVES = [
         "the school said it was a sprain so they didn't have to report it",
         "school",
     ),
+    ("That dad from 3C is a con man", "That dad from 3C is a con man", "other"),
+    ("Mr Achterberg turned up to sports day drunk", "Mr Achterberg turned up to sports day drunk", "staff"),
+    (
+        "The school spends the sports grant on the head's holidays",
+        "The school spends the sports grant on the head's",
+        "school",
+    ),
+    (
+        "Mrs Fairbrother takes the raffle money home",
+        "Mrs Fairbrother takes the raffle money home",
+        "headteacher",
+    ),
+    (
+        "Mr Achterberg gave them the answers in the SATs",
+        "Mr Achterberg gave them the answers in the SATs",
+        "staff",
+    ),
+    ("The office shredded our complaint letters", "The office shredded our complaint", "school"),
+    ("The cover teacher called my son thick", "The cover teacher called my son thick", "staff"),
     # The adult after a child's name is the one accused: not child-on-child harm.
     ("I saw Kieran Spratt's stepdad grab him by the arm", "Kieran Spratt's stepdad grab him", "other"),
 ]
@@ -59,6 +78,9 @@ NEGATIVES = [
     "Someone stole my bike from outside the school",
     "The problem lies with the council",
     "Kieran Spratt's brother pushed him over in the playground",
+    "Mr Achterberg gave the answers out at the quiz night",
+    "The teacher called my son a superstar",
+    "Mrs Fairbrother spent the PTA money on new library books",
 ]
 
 
@@ -83,6 +105,7 @@ def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
         "The Echo says a teacher at a school in Leeds has been arrested",
         "According to the paper the caretaker was arrested",
         "It was in the news that the head was suspended",
+        "There was a piece on the BBC about a teacher in Hull being struck off",
     ],
 )
 def test_keeps_news_reports_below_the_threshold_when_someone_else_reports_them(

@@ -55,6 +55,14 @@ POSITIVES = [
     ("there is a video of Tamsin Orrell getting changed on snapchat", "sexual_images"),
     ("a pic of one of the year 8 girls is going round the group chat", "sexual_images"),
     ("year 10s are selling vapes to year 7s by the bike sheds", "substances_weapons"),
+    ("who's the DSL this week? I need to report something", "concern"),
+    ("I'm worried, she told me something about her swimming coach", "concern"),
+    ("the man at the chippy deals weed to the year 10s", "substances_weapons"),
+    ("she's been frozen out by her whole form since Christmas", "bullying"),
+    ("they set up a group chat just to mock him", "bullying"),
+    ("tell him he's getting merked after school", "bullying"),
+    ("we moved to get away from their dad, please keep them off the website", "court_order"),
+    ("he has a nut allergy and was given a cake with almonds in it", "medical"),
 ]
 
 NEGATIVES = [
@@ -70,6 +78,7 @@ NEGATIVES = [
     "Daisy in 5B is selling friendship bracelets for Children in Need",
     "we never got home till 8 after the trip, what a day",
     "he didn't come home with his PE kit again",
+    "we're going to batter them at football on saturday",
     "Had to wear the same jumper every day of the residential, he loved it",
 ]
 

@@ -30,6 +30,8 @@ POSITIVES = [
     ("year 2 with Baker has been the making of her", "Baker", "teacher", "surname"),
     # A first name with the teacher's own year group from the staff list's job title.
     ("Priya in Year 2 is the reason he likes reading now", "Priya", "teacher", "first_name_class"),
+    ("Baker gave me a detention for nothing", "Baker", "teacher", "surname"),
+    ("Nadia from the office sorted it in five minutes", "Nadia", "teaching_assistant", "first_name_context"),
 ]
 
 NEGATIVES = [
@@ -44,6 +46,8 @@ NEGATIVES = [
     "went with Baker Lane Nursery for the joint trip",
     "my grandad was a baker",
     "Priya in Year 5 is my niece",  # not the year Miss Baker teaches
+    "Baker Street is shut. Baker's on the corner is open",
+    "Bakers gave out free buns",
 ]
 
 
@@ -51,6 +55,7 @@ def test_a_pupil_with_the_same_first_name_is_not_taken_for_the_teacher(staff: St
     detector = StaffNameClassifier(staff, pupil_names=["Priya"])
     detector.load()
     assert detector.classify("Priya in Year 2 is the reason he likes reading now") == []
+    assert detector.classify("Priya from maths is his best mate") == []
     assert detector.classify("Priya the year 2 teacher is fab") != []
 
 

@@ -24,6 +24,10 @@ UNLISTED = [
     ("my son, Oskar, is in reception", ["Oskar"]),
     ("Ezra (4T) was brilliant in the play", ["Ezra"]),
     ("my daughter Priyanka is 7 years old", ["Priyanka"]),
+    # Secondary tutor groups: "10KH", "9-2".
+    ("Massive well done to Kofi in 10KH for the match", ["Kofi"]),
+    ("Lennox from 9-2 found my purse", ["Lennox"]),
+    ("Marcus in 10km of rain, what a hero", []),
     # Hard negatives: loose context, famous people, words, roster and staff names (other detectors' job).
     ("My son loves Harry Kane", []),
     ("Jake's mum says hi", []),

@@ -1,0 +1,64 @@
+"""HeadDetector.combine: how a school head's score and its label's rule findings make the final findings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers.base import Finding, Label
+from classifiers.combine import HeadDetector
+from classifiers.heads import Head
+
+
+def _detector(mode: str, alone: float) -> HeadDetector:
+    head = Head(
+        name="safeguarding",
+        features=(),
+        mean=np.zeros(1, dtype=np.float32),
+        scale=np.ones(1, dtype=np.float32),
+        weights=(np.zeros((1, 1), dtype=np.float32),),
+        biases=(np.zeros(1, dtype=np.float32),),
+        threshold=0.3,
+        info={"mode": mode, "alone": alone},
+    )
+    return HeadDetector(Label.SAFEGUARDING, head, "possible safeguarding concern")
+
+
+def _rule(score: float) -> Finding:
+    return Finding(
+        label=Label.SAFEGUARDING,
+        score=score,
+        start=0,
+        end=4,
+        explanation="bullying",
+        detector_version="safeguarding_rules-1.0",
+        attributes=(("kind", "bullying"),),
+    )
+
+
+def _flagged(findings: list[Finding]) -> list[tuple[int | None, float]]:
+    return [(f.start, f.score) for f in findings if f.score >= 0.5]
+
+
+@pytest.mark.parametrize(
+    ("score", "rules", "expected"),
+    [
+        (0.6, [_rule(0.7)], [(0, 0.7)]),  # the model backs a rule: the rule's span is flagged
+        (0.6, [], []),  # no rule and below the model's own cut-off: nothing
+        (0.8, [], [(None, 0.8)]),  # confident enough alone: a whole-text finding
+        (0.3, [_rule(0.7)], []),  # gate: a weak rule the model does not back drops below threshold
+        (0.3, [_rule(0.9)], [(0, 0.9)]),  # a strong rule stands whatever the model says
+    ],
+)
+def test_gate_mode_flags_by_the_two_cut_offs(
+    score: float, rules: list[Finding], expected: list[tuple[int | None, float]]
+) -> None:
+    assert _flagged(_detector("gate", 0.75).combine(score, rules)) == expected
+
+
+def test_or_mode_keeps_every_rule_hit_when_the_model_disagrees() -> None:
+    assert _flagged(_detector("or", 0.5).combine(0.1, [_rule(0.7)])) == [(0, 0.7)]
+
+
+def test_alone_is_never_below_the_backing_cut_off() -> None:
+    assert _detector("gate", 0.2).alone == 0.5
