@@ -221,6 +221,29 @@ _RULES: tuple[_Rule, ...] = (
         "adult_harm",
         0.75,
     ),
+    # Adults in charge of children while drunk or high.
+    _Rule(
+        _r(
+            r"(?:drunk|hammered|pissed|stoned|high|smell(?:ed|s|t)?\s+of\s+(?:alcohol|booze|drink|weed))"
+            r"(?!\s+(?:it|them|home|up|off|five|fives|school|achiever|achievers|standards?|quality|vis))[^.!?\n]{0,60}?"
+            r"(?:trip|kids|children|pupils|class|minibus|pick-?\s?up|school\s+run)|(?:trip|minibus|class|pick-?\s?up|"
+            r"school\s+run)[^.!?\n]{0,60}?(?:drunk|hammered|stoned)(?![a-z])"
+        ),
+        "adult_harm",
+        0.75,
+    ),
+    # Forced marriage and FGM.
+    _Rule(
+        _r(
+            r"forced\s+(?:to\s+)?marr(?:y|iage|ied)|(?:to\s+be|get|getting|being)\s+married\s+(?:off|abroad|against)|"
+            r"(?:taken|sent|going|flown|shipped)\s+(?:back\s+)?(?:home|abroad|away|overseas)\s+(?:\w+\s+){0,5}?"
+            r"(?:to\s+(?:be\s+|get\s+)?married|for\s+(?:a|her|his)\s+(?:wedding|marriage)|to\s+be\s+cut)|"
+            r"married\s+off|fgm|female\s+genital|(?:be|being|get|getting)\s+cut\s+(?:abroad|over\s+the\s+summer|"
+            r"in\s+the\s+holidays)"
+        ),
+        "forced_marriage",
+        0.9,
+    ),
     # Strangers, vehicles and photography around children.
     _Rule(
         _r(
@@ -386,6 +409,7 @@ _EXPLANATIONS = {
     "missing_child": "child missing or unsupervised",
     "substances_weapons": "drugs, weapons or criminal exploitation",
     "sexual_harm": "possible sexual harm",
+    "forced_marriage": "possible forced marriage or FGM",
     "concern": "safeguarding concern raised",
 }
 

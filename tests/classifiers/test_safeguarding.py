@@ -61,6 +61,10 @@ POSITIVES = [
     ("she's been frozen out by her whole form since Christmas", "bullying"),
     ("they set up a group chat just to mock him", "bullying"),
     ("tell him he's getting merked after school", "bullying"),
+    ("her cousin is being sent abroad this summer to get married, she's 15", "forced_marriage"),
+    ("I'm worried she'll be cut when they go home in the holidays, is that FGM?", "forced_marriage"),
+    ("the coach driver was drunk on the way back from the trip", "adult_harm"),
+    ("Mr Lyle smelled of alcohol at pick up with the kids", "adult_harm"),
     ("we moved to get away from their dad, please keep them off the website", "court_order"),
     ("he has a nut allergy and was given a cake with almonds in it", "medical"),
 ]
@@ -79,6 +83,9 @@ NEGATIVES = [
     "we never got home till 8 after the trip, what a day",
     "he didn't come home with his PE kit again",
     "we're going to batter them at football on saturday",
+    "Congratulations to Mrs Ojo who got married in the holidays",
+    "Absolutely hammered it on the school run this morning, ten minutes flat",
+    "High fives all round for the class assembly",
     "Had to wear the same jumper every day of the residential, he loved it",
 ]
 
