@@ -70,7 +70,7 @@ _PRESS = re.compile(
 # "Email me at ..." or "anyone want ...?" there is answered by whoever found the bottle or wants the coat.
 _TO_OTHER_PARENTS = re.compile(
     r"(?<![a-z])(?:(?:i'?m|we'?re|am|are)\s+selling|for\s+sale|(?:free|going)\s+to\s+a\s+good\s+home|giving\s+away|"
-    r"if\s+(?:anyone|anybody|someone|you)\s+(?:finds?|found|has|have|sees?|spots?|wants?|needs?|is\s+interested)|"
+    r"if\s+(?:anyone|anybody|someone)\s+(?:finds?|found|has|sees?|spots?|wants?|needs?|is\s+interested)|"
     r"(?:does\s+)?(?:anyone|anybody|any\s+(?:other\s+)?(?:mums?|dads?|parents|grandparents))\s+(?:\w+\s+)?(?:want|wants|fancy|fancies|"
     r"wanna|interested|up\s+for|free\s+for|need\s+a\s+lift|going\s+to\s+the|around\s+for)|car\s*-?\s*share|lift\s*-?\s*share|"
     r"(?:babysitter|childminder|tutor)\s+(?:available|wanted))"

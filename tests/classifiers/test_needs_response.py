@@ -32,6 +32,7 @@ POSITIVES = [
     ("My daughter is being bullied by two girls", "report"),
     ("Older kids are vaping in the toilets", "concern"),
     ("My son has lost his PE kit, can you check lost property?", "question"),
+    ("If you have the trip letter can you send it again?", "question"),
     ("I'm selling my old uniform but I've emailed twice about the swap shop and had no reply", "complaint"),
 ]
 
