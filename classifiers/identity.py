@@ -66,7 +66,7 @@ class StaffMember:
     first_name: str
     last_name: str
     role: str
-    #: Year groups named in the job title ("Year 6 Teacher" → ("6",); "Reception TA" → ("r",)).
+    #: Year groups named in the job title, written as a pupil's year is ("Year 6 Teacher" → ("Year 6",)).
     years: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
@@ -180,13 +180,13 @@ def load_staff(path: Path | str) -> StaffList:
     )
 
 
-_YEAR_GROUP = re.compile(r"(?<![a-z])(?:year|yr|y)\s*(\d{1,2})(?!\d)|(?<![a-z])(reception)(?![a-z])")
+_YEAR_GROUP = re.compile(r"(?<![a-z])(?:(?:year|yr|y)\s*\d{1,2}(?!\d)|reception)(?![a-z])")
 
 
 def years_from_text(text: str) -> tuple[str, ...]:
-    """Year groups named in ``text``: "Year 6 Teacher" → ("6",), "Reception and Y1" → ("r", "1")."""
-    found = {m.group(1) or "r" for m in _YEAR_GROUP.finditer(text.lower())}
-    return tuple(sorted(found))
+    """Year groups named in ``text``, normalised as roster years are: "Reception and Y1 TA" →
+    ("Reception", "Year 1")."""
+    return tuple(sorted({_year(m.group()) or "" for m in _YEAR_GROUP.finditer(text.lower())} - {""}))
 
 
 def role_from_text(role: str) -> str:
@@ -769,7 +769,7 @@ _STAFF_DEPARTMENT_AFTER = re.compile(
     r"pastoral(?:\s+team)?|learning\s+support|sen(?:co)?\s+team|kitchen|canteen|after\s+school\s+club|breakfast\s+club)(?![a-z])"
 )
 _STAFF_YEAR_AFTER = re.compile(
-    r"^\s+(?:in|from|with|teaches|teaching|takes)\s+(?:year\s*(\d{1,2})(?!\d)|(reception))"
+    r"^\s+(?:in|from|with|teaches|teaching|takes)\s+(year\s*\d{1,2}(?!\d)|reception)"
 )
 _ROLE_WORDS = {
     "headteacher": "headteacher",
@@ -902,7 +902,7 @@ class StaffNameClassifier:
                 else:
                     # "Gareth in Year 6" when Gareth is the Year 6 teacher and no pupil has that name.
                     own_class = _STAFF_YEAR_AFTER.match(after)
-                    year = own_class and (own_class.group(1) or "r")
+                    year = _year(own_class.group(1)) if own_class else None
                     teaching = [m for m in first_members if year and year in m.years]
                     if teaching and token.text not in self._pupil_firsts:
                         spans.append((token.start, token.end, teaching, "first_name_class", 0.7))

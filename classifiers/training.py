@@ -24,7 +24,7 @@ from classifiers.allegation import AllegationClassifier
 from classifiers.base import Classifier, Finding, Label
 from classifiers.combine import SCHOOL_FEATURES, school_features
 from classifiers.encoder import Encoder, Vectors
-from classifiers.evaluation import binary_scores, macro_f1, roc_auc
+from classifiers.evaluation import BinaryScores, binary_scores, macro_f1, roc_auc
 from classifiers.heads import Array, Head, calibrate, default_model_dir, save_heads
 from classifiers.needs_response import NeedsResponseClassifier
 from classifiers.safeguarding import SafeguardingClassifier
@@ -438,7 +438,7 @@ def _train_school_head(
     return head, chosen
 
 
-def _objective(label: str, scores: Any) -> float:
+def _objective(label: str, scores: BinaryScores) -> float:
     """F1, except safeguarding's F-beta: recall counts more there, a missed disclosure costing far more
     than a dismissed false alarm."""
     if label != "safeguarding":

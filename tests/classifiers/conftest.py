@@ -5,11 +5,37 @@ Every name here is invented for the tests; real rosters never enter the reposito
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
+from classifiers.heads import Head
 from classifiers.identity import Roster, StaffList, load_roster, load_staff
+
+
+def constant_head(
+    name: str,
+    *,
+    width: int = 1,
+    bias: float = 0.0,
+    threshold: float = 0.5,
+    info: Mapping[str, Any] | None = None,
+) -> Head:
+    """A head with zero weights: its probability is sigmoid(``bias``) whatever the input."""
+    return Head(
+        name=name,
+        features=("embedding",),
+        mean=np.zeros(width, dtype=np.float32),
+        scale=np.ones(width, dtype=np.float32),
+        weights=(np.zeros((width, 1), dtype=np.float32),),
+        biases=(np.array([bias], dtype=np.float32),),
+        threshold=threshold,
+        info=dict(info or {}),
+    )
+
 
 ROSTER_CSV = """\
 Legal Forename,Legal Surname,Preferred Forename,Year,Reg Group,Name Consent,Photo Consent

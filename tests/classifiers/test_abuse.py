@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from classifiers.abuse import AbuseClassifier, AbuseModel
 from classifiers.base import Label
-from classifiers.heads import Head
+from tests.classifiers.conftest import constant_head
 
 
 @pytest.fixture(scope="module")
@@ -156,16 +155,7 @@ def test_slurs_score_as_hate_when_used(detector: AbuseClassifier) -> None:
 def test_only_decisive_rules_stand_when_the_model_says_no(
     detector: AbuseClassifier, text: str, kept: bool
 ) -> None:
-    head = Head(
-        name="abuse",
-        features=(),
-        mean=np.zeros(1, dtype=np.float32),
-        scale=np.ones(1, dtype=np.float32),
-        weights=(np.zeros((1, 1), dtype=np.float32),),
-        biases=(np.zeros(1, dtype=np.float32),),
-        threshold=0.5,
-    )
-    model = AbuseModel(head, detector)
+    model = AbuseModel(constant_head("abuse"), detector)
     findings = model.combine(text, 0.2, detector.classify(text))
     assert findings, "the rule findings are kept for highlighting either way"
     assert any(f.score >= 0.5 for f in findings) is kept

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from classifiers.base import Finding, Label
 from classifiers.combine import HeadDetector
-from classifiers.heads import Head
+from tests.classifiers.conftest import constant_head
 
 
 def _detector(mode: str, alone: float) -> HeadDetector:
-    head = Head(
-        name="safeguarding",
-        features=(),
-        mean=np.zeros(1, dtype=np.float32),
-        scale=np.ones(1, dtype=np.float32),
-        weights=(np.zeros((1, 1), dtype=np.float32),),
-        biases=(np.zeros(1, dtype=np.float32),),
-        threshold=0.3,
-        info={"mode": mode, "alone": alone},
-    )
+    head = constant_head("safeguarding", threshold=0.3, info={"mode": mode, "alone": alone})
     return HeadDetector(Label.SAFEGUARDING, head, "possible safeguarding concern")
 
 

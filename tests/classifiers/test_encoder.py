@@ -13,6 +13,7 @@ from classifiers.combine import SCHOOL_FEATURES
 from classifiers.encoder import Encoder, EncoderError, shared_encoder
 from classifiers.engine import Analyzer, SchoolProfile
 from classifiers.heads import Head, HeadSet, calibrate, load_heads, save_heads
+from tests.classifiers.conftest import constant_head
 
 _WORDS = [
     "the",
@@ -152,16 +153,7 @@ def _random_heads(dimension: int) -> HeadSet:
     """Heads shaped for the tiny encoder; a large positive bias on the abuse head flags everything."""
 
     def head(name: str, width: int, bias: float, mode: str = "or") -> Head:
-        return Head(
-            name=name,
-            features=("embedding",),
-            mean=np.zeros(width, dtype=np.float32),
-            scale=np.ones(width, dtype=np.float32),
-            weights=(np.zeros((width, 1), dtype=np.float32),),
-            biases=(np.array([bias], dtype=np.float32),),
-            threshold=0.5,
-            info={"version": "test", "mode": mode},
-        )
+        return constant_head(name, width=width, bias=bias, info={"version": "test", "mode": mode})
 
     school = dimension + len(SCHOOL_FEATURES) - 1
     return HeadSet(
