@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import phonenumbers
+from nicknames import NickNamer
 from rapidfuzz.distance import OSA
 
 from classifiers.base import Finding, Label
@@ -353,6 +355,26 @@ class _FuzzyIndex:
         }
 
 
+@functools.cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def same_given_name(written: str, given: str) -> bool:
+    """Whether ``written`` (folded) is how people write the forename ``given`` beside the right surname:
+    the name itself, a short form ("Bev" for Beverley, "Chris"), a nickname ("Tom" for Thomas, "Liz") or a
+    one-letter slip in a name of four letters or more ("Augst"). Only for use next to a matching surname:
+    alone, "Bill" or "Will" says nothing."""
+    if written == given:
+        return True
+    if len(written) >= 3 and given.startswith(written):
+        return True
+    if min(len(written), len(given)) >= 4 and OSA.distance(written, given, score_cutoff=1) <= 1:
+        return True
+    names = _nicknamer()
+    return written in names.nicknames_of(given) or given in names.nicknames_of(written)
+
+
 # Words before a capitalised name that make it a common noun or a date, not a person: "the Rose Garden",
 # "every rose", "in May", "a holly wreath".
 _DETERMINERS = frozenset(
@@ -381,6 +403,36 @@ _CHILD_BEFORE = re.compile(
 # The same context a few words further back ("my son and his friend Zainab"), for names that are not words.
 _CHILD_BEFORE_NEAR = re.compile(_CHILD_BEFORE.pattern[:-1] + r"(?:[a-z']+[\s,]+){0,3}$")
 _YEAR_AFTER = re.compile(r"^,?\s*\(?(?:in|from|of)?\s*(?:year|yr|y)\s*(\d{1,2})")
+# "Mum of Chase in Year 4", "dad to Ruby": a parent introducing themselves through the child.
+_PARENT_OF = re.compile(
+    r"(?<![a-z])(?:mum|mam|mummy|mom|mother|dad|daddy|father|parents?|carer|nan|nana|gran|grandma|grandad|"
+    r"grandparents?)\s+(?:of|to)\s+$"
+)
+# Anywhere in the comment: the world of a child at school. A roster first name that is not also a word
+# ("Aoife", "Hodan"), written as a name, is that pupil when the comment is about children or school.
+_CHILD_WORLD = re.compile(
+    r"(?<![a-z])(?:school|class|classroom|teachers?|miss|sir|year\s*\d{1,2}|reception|nursery|playground|gates?|"
+    r"pick\s*-?\s*up|picked\s+up|collect(?:ed|ing|ion)?|drop\s*-?\s*off|home\s*work|reading|book\s*bag|lunch\s*box|"
+    r"packed\s+lunch|uniform|pe\s+kit|trip|assembly|nativity|sports\s+day|permission\s+slip|mummy|daddy|mum|mam|"
+    r"dad|nan|grandad|son|daughter|kids?|child|children|boy|girl|lad|lass|pupils?|friends?|bullied|bullying|"
+    r"register|absent|off\s+sick|poorly|birthday|party|tea\s+time|bed\s*time)(?![a-z])"
+)
+# Before a name: the singer or the show, not the child ("took her to see Adele").
+_MEDIA_BEFORE = re.compile(
+    r"(?<![a-z])(?:see|saw|seeing|watch|watched|watching|listen\s+to|listening\s+to|listened\s+to|concert|gig|"
+    r"tour|album|song|songs|film|films|movie|show|met|by)\s+$"
+)
+_MEDIA_AFTER = re.compile(
+    r"^(?:'s)?\s*(?:on\s+(?:the\s+)?(?:radio|tv|telly|spotify|youtube|tiktok|netflix|bbc|itv|channel)|"
+    r"(?:new\s+)?(?:song|single|album|concert|gig|tour|film|movie|show|tickets|video)s?(?![a-z]))"
+)
+# After a word-name used as a person: "Willow has been…", "Sky said…".
+_SUBJECT_VERB = frozenset(
+    "has had hasn't hadn't is isn't was wasn't came comes said says told tells loves loved got gets went goes "
+    "keeps kept won't can't didn't doesn't wants wanted needs needed cried cries started starts won brought "
+    "forgot lost left tried asked will would".split()
+)
+_THIRD_PERSON = re.compile(r"(?<![a-z])(?:she|he|her|him|his|she'?s|he'?s)(?![a-z])")
 _CLASS_LEAD = {
     reach: re.compile(rf"^,?\s*(?:[a-z']+\s+){{0,{reach}}}\(?(?:(?:in|from|of)\s+)?(?:class\s+|form\s+)?")
     for reach in (0, 3)
@@ -390,9 +442,12 @@ _POSSESSIVE_TAIL = re.compile(r"'s?$")
 _CLASS_LEAD_IN = re.compile(r"[\s,(]*(?:(?:in|from|of)\s+)?")
 _NOT_PHONE_CHARS = re.compile(r"[^\d+]")
 _CHILD_AFTER_POSSESSIVE = re.compile(
-    r"^'?s\s+(?:mum|mam|mummy|mom|dad|daddy|nan|nana|nanny|gran|granny|grandma|grandad|grandpa|brother|"
-    r"sister|parents?|family|auntie|aunt|uncle|carer|teacher|class|classmates?|friends?|birthday|party|"
-    r"reading|school|coat|bag|book|homework)"
+    r"^'?s\s+(?:\d{1,2}(?:st|nd|rd|th)\s+|first\s+|new\s+|school\s+|(?:lost\s+|missing\s+)?)(?:mum|mam|mummy|mom|dad|daddy|"
+    r"nan|nana|nanny|gran|granny|grandma|grandad|grandpa|brother|sister|parents?|family|auntie|aunt|uncle|carer|"
+    r"teacher|class|classmates?|friends?|birthday|party|reading|school|coat|bag|book|homework|photo|photos|"
+    r"picture|pictures|permission|consent|lunch\s*box|packed\s+lunch|water\s+bottle|jumper|cardigan|shoes|"
+    r"trainers|uniform|pe\s+kit|kit|report|inhaler|epi\s*-?pen|medicine|allergy|nativity|costume|place|"
+    r"key\s*worker|one\s+to\s+one|ehcp|behaviour|attendance)(?![a-z])"
 )
 _CHILD_AFTER = re.compile(
     r"^,?\s*(?:\(?(?:in|from|of)\s+(?:year|yr|y)\s*\d{1,2}\)?|\(?(?:year|yr|y)\s*\d{1,2}\)?(?![a-z0-9])|"
@@ -425,7 +480,9 @@ class PupilNameClassifier:
         self._full: dict[str, list[_NameEntry]] = {}
         self._first: dict[str, list[Pupil]] = {}
         self._fuzzy = _FuzzyIndex(())
+        self._by_surname: dict[str, list[tuple[str, Pupil]]] = {}
         self._class_codes: re.Pattern[str] | None = None
+        self._class_after: dict[int, re.Pattern[str]] = {}
         self._loaded = False
 
     def __repr__(self) -> str:
@@ -457,11 +514,28 @@ class PupilNameClassifier:
             entries.sort(key=lambda e: -len(e.tokens))
         self._first = {key: list(dict.fromkeys(p)) for key, p in first.items()}
         self._fuzzy = _FuzzyIndex(name_tokens)
+        self._by_surname = {}
+        for pupil in self._roster:
+            surname = _name_tokens(pupil.surname)
+            if len(surname) == 1 and surname[0] not in COMMON_WORD_NAMES and len(surname[0]) > 2:
+                for forename in {pupil.forename, pupil.preferred or pupil.forename}:
+                    given = _name_tokens(forename)
+                    if given:
+                        self._by_surname.setdefault(surname[0], []).append((given[0], pupil))
         codes = sorted({fold(p.reg_group) for p in self._roster if p.reg_group}, key=len, reverse=True)
         self._class_codes = (
             re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![a-z0-9])")
             if codes
             else None
+        )
+        # Lead-in and code in one pattern, so "siobhan in rb has…" can back off the words it took as lead-in.
+        self._class_after = (
+            {
+                reach: re.compile(lead.pattern + r"(?P<code>" + self._class_codes.pattern + ")")
+                for reach, lead in _CLASS_LEAD.items()
+            }
+            if self._class_codes is not None
+            else {}
         )
         self._loaded = True
 
@@ -478,7 +552,7 @@ class PupilNameClassifier:
         for i, token in enumerate(tokens):
             if i in taken:
                 continue
-            hit = self._match_full(tokens, i)
+            hit = self._match_full(tokens, i) or self._match_variant(tokens, i, has_case)
             if hit is not None:
                 end_index, pupils, is_fuzzy = hit
                 matches.append(
@@ -552,6 +626,24 @@ class PupilNameClassifier:
                     return i + n - 1, entry.pupils, is_fuzzy
         return None
 
+    def _match_variant(
+        self, tokens: list[_Token], i: int, has_case: bool
+    ) -> tuple[int, tuple[Pupil, ...], bool] | None:
+        """A distinctive surname with another form of the forename before it: "Tom Okafor" for Thomas,
+        "Augst Kirkbride" for August. Counted as a close spelling."""
+        if i + 1 >= len(tokens):
+            return None
+        written, surname = tokens[i], tokens[i + 1]
+        candidates = self._by_surname.get(surname.text)
+        if candidates is None and surname.text.endswith("s"):
+            candidates = self._by_surname.get(surname.text[:-1])  # "Tom Okafors mum"
+        if not candidates or surname.start - written.end != 1 or written.text in _NOT_SURNAMES:
+            return None
+        if has_case and not (written.is_capitalised and surname.is_capitalised):
+            return None
+        pupils = tuple(dict.fromkeys(p for given, p in candidates if same_given_name(written.text, given)))
+        return (i + 1, pupils, True) if pupils else None
+
     def _match_first(self, tokens: list[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
         # Two-token first names ("Lily Mae") before one-token ones.
         if i + 1 < len(tokens):
@@ -611,12 +703,17 @@ class PupilNameClassifier:
         if is_fuzzy and has_case and not token.is_capitalised:
             return None
         word = " ".join(t.text for t in tokens[i : end_index + 1])
-        is_word = word in COMMON_WORD_NAMES or tokens[i].text in COMMON_WORD_NAMES
+        is_word = (
+            word in COMMON_WORD_NAMES
+            or tokens[i].text in COMMON_WORD_NAMES
+            or tokens[i].text.removesuffix("s") in COMMON_WORD_NAMES  # "Jordans are not school shoes"
+        )
         if is_word:
             if has_case and not token.is_capitalised:
                 return None
             previous = tokens[i - 1].text if i > 0 else ""
-            if previous in _DETERMINERS or previous.isdigit():
+            is_parent_of = _PARENT_OF.search(lowered[max(0, token.start - 24) : token.start]) is not None
+            if (previous in _DETERMINERS and not is_parent_of) or previous.isdigit():
                 return None
             following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
             # "May I…", "Will you…": the name is a modal verb starting a question.
@@ -641,7 +738,7 @@ class PupilNameClassifier:
         before = lowered[max(0, start - (24 if is_word else 48)) : start]
         after = lowered[end : end + (24 if is_word else 48)]
         reach = 0 if is_word else 3
-        before_ok = _CHILD_BEFORE.search(before) is not None
+        before_ok = _CHILD_BEFORE.search(before) is not None or _PARENT_OF.search(before) is not None
         if not before_ok and reach:
             before_ok = _CHILD_BEFORE_NEAR.search(before) is not None
         # "Jacks mum": the possessive "s" is inside the token, so test the context as if it had an apostrophe.
@@ -660,22 +757,30 @@ class PupilNameClassifier:
         if year:
             in_year = tuple(p for p in pupils if p.year == f"Year {int(year.group(1))}")
             narrowed = in_year or narrowed
-        if not (before_ok or after_ok):
+        if before_ok or after_ok:
+            return narrowed, 0.7 if is_word else 0.8
+        if not _CHILD_WORLD.search(lowered) or (has_case and not token.is_capitalised):
             return None
-        return narrowed, 0.7 if is_word else 0.8
+        if not is_word:
+            if is_bare_possessive:
+                return None
+            # A name that is not a word, in a comment about children or school.
+            is_media = _MEDIA_BEFORE.search(before) or _MEDIA_AFTER.match(after)
+            return None if is_media else (narrowed, 0.7)
+        following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
+        if has_case and following in _SUBJECT_VERB and _THIRD_PERSON.search(lowered[end:]):
+            # "Willow has been scratching her arms … She's in Year 6": a word-name acting as a person.
+            return narrowed, 0.7
+        return None
 
     def _is_class_code(self, word: str) -> bool:
         return self._class_codes is not None and self._class_codes.fullmatch(word) is not None
 
     def _class_near(self, after: str, reach: int) -> str | None:
         """A roster class code just after the name: "Ava in 3A", "Sam from 3A", "Ava (5R)"."""
-        if self._class_codes is None:
-            return None
-        match = _CLASS_LEAD[reach].match(after)
-        if match is None:
-            return None
-        code = self._class_codes.match(after, match.end())
-        return code.group() if code else None
+        pattern = self._class_after.get(reach)
+        match = pattern.match(after) if pattern is not None else None
+        return match.group("code") if match else None
 
     def _finding(self, start: int, end: int, kind: str, score: float, pupils: tuple[Pupil, ...]) -> Finding:
         years = sorted({p.year or "year unknown" for p in pupils})
@@ -880,7 +985,8 @@ class StaffNameClassifier:
                 and not (has_case and not token.is_capitalised)
             ):
                 previous = tokens[i - 1] if i > 0 else None
-                # "John Hollis" is somebody else when the staff member's first name differs.
+                # "John Hollis" is somebody else when the staff member's first name differs; "Bev Hollis"
+                # is Beverley Hollis.
                 is_other_person = (
                     previous is not None
                     and previous.is_capitalised
@@ -888,7 +994,14 @@ class StaffNameClassifier:
                     and previous.text not in self._firsts
                     and previous.text not in _TITLES
                 )
-                if not is_other_person:
+                if (
+                    is_other_person
+                    and previous is not None
+                    and token.start - previous.end == 1
+                    and any(same_given_name(previous.text, fold(m.first_name)) for m in members)
+                ):
+                    spans.append((previous.start, token.end, members, "full_name", 0.9))
+                elif not is_other_person:
                     spans.append((token.start, token.end, members, "surname", 0.65))
 
             first_members = self._firsts.get(token.text, [])
@@ -1108,7 +1221,8 @@ class PersonalDetailsClassifier:
 _UNLISTED_BEFORE = re.compile(
     r"(?<![a-z'])(?:(?:my|our|his|her|their|your)\s+(?:little\s+|eldest\s+|oldest\s+|youngest\s+|middle\s+|twin\s+|"
     r"baby\s+|step\s*-?)?(?:son|daughter|boy|girl|child|kid|grandson|granddaughter|nephew|niece|little\s+one|"
-    r"lad|lass|brother|sister)|little|pupil|classmate)[\s,:]+$",
+    r"lad|lass|brother|sister)|little|pupil|classmate|(?:lad|boy|girl|lass|kid|child|pupil|son|daughter)\s+"
+    r"(?:called|named))[\s,:]+$",
     re.IGNORECASE,
 )
 # Praise openers are looser ("well done to Arsenal"), so spaCy must call the word a PERSON.
@@ -1129,7 +1243,8 @@ _NOT_NAME_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", 
 _NOT_CHILD_NAMES = frozenset(
     "i the a an and but so he she they we it this that his her my our year reception nursery class school "
     "teacher mum dad nan gran today tomorrow yesterday well thanks thank please sorry yes no ok okay hi hello "
-    "christmas easter eid diwali halloween santa god jesus".split()
+    "christmas easter eid diwali halloween santa god jesus someone somebody anyone anybody everyone everybody "
+    "nobody none all both most".split()
 )
 
 

@@ -43,9 +43,34 @@ POSITIVES = [
     ("Proud of our Hope today", "Hope", "first_name_context"),
     ("my son Toby and his friends", "Toby", "first_name_context"),
     ("Zainabs mum said the party is on", "Zainabs", "first_name_context"),
+    # A name that is not a word, alone, in a comment about a child or school.
+    ("Zainab said a lady she didn't know tried to take her hand at the gate", "Zainab", "first_name_context"),
+    ("Please don't let Anastasia be collected by her father today", "Anastasia", "first_name_context"),
+    # A class code made of letters only, after a lower-case name.
+    ("siobhan in rh has come home with the wrong book bag", "siobhan", "first_name_context"),
+    # Word-names: a parent introducing themselves, the child's things, the child as the subject.
+    ("Mum of Hope in Year 6, we've moved house", "Hope", "first_name_context"),
+    ("Summer's 7th birthday party is on Saturday", "Summer", "first_name_context"),
+    ("I'm withdrawing consent for Summer's photo", "Summer", "first_name_context"),
+    (
+        "Hope has been crying every night and she says she hates lunchtimes. She's in Year 6",
+        "Hope",
+        "first_name_context",
+    ),
+    # Another form of the forename beside a distinctive surname.
+    ("Toby Wrenfield's nan here", "Toby Wrenfield", "full_name"),
+    ("Tobe Wrenfield got a certificate", "Tobe Wrenfield", "fuzzy"),
+    ("Zaynab Farouqi scored twice", "Zaynab Farouqi", "fuzzy"),
 ]
 
 NEGATIVES = [
+    # Not a child: a singer, a plural, something lost, a season.
+    "Forgot it was non uniform day, I blame Zainab on Radio 2 distracting me",
+    "We went to see Anastasia at the theatre and the kids loved it",
+    "Jacks are not allowed in the playground, my son says",
+    "Summer has been lovely, the kids in the playground love the sun",
+    "Summer is here and the school field is open",
+    "Sam Wrenfield from the council opened the new library",
     "Summer fair is on Saturday, all welcome",
     "What a lovely summer day for sports day",
     "Amazing grace was sung beautifully",

@@ -32,6 +32,9 @@ POSITIVES = [
     ("Priya in Year 2 is the reason he likes reading now", "Priya", "teacher", "first_name_class"),
     ("Baker gave me a detention for nothing", "Baker", "teacher", "surname"),
     ("Nadia from the office sorted it in five minutes", "Nadia", "teaching_assistant", "first_name_context"),
+    # A short form or nickname of the first name beside the surname.
+    ("Des Achterberg has been brilliant with us", "Des Achterberg", "dsl", "full_name"),
+    ("Tom Kowalczyk fixed the gate", "Tom Kowalczyk", "site_staff", "full_name"),
 ]
 
 NEGATIVES = [
@@ -48,6 +51,7 @@ NEGATIVES = [
     "Priya in Year 5 is my niece",  # not the year Miss Baker teaches
     "Baker Street is shut. Baker's on the corner is open",
     "Bakers gave out free buns",
+    "John Achterberg from the football club",
 ]
 
 

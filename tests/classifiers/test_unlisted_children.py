@@ -21,6 +21,7 @@ UNLISTED = [
     ("My son Tyrese in year 4 was pushed over at lunch", ["Tyrese"]),
     ("Well done to Zofia in 3B for her poem", ["Zofia"]),
     ("little Jaxon was crying at the gate again", ["Jaxon"]),
+    ("There's a Year 5 lad called Dawid on our estate out on his bike till 11", ["Dawid"]),
     ("my son, Oskar, is in reception", ["Oskar"]),
     ("Ezra (4T) was brilliant in the play", ["Ezra"]),
     ("my daughter Priyanka is 7 years old", ["Priyanka"]),
