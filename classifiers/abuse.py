@@ -45,6 +45,8 @@ _STRONG_INSULTS = _words(
     muppets?(?!\s+(?:christmas|show|movie|film|treasure|most))
     waste\s+of\s+(?:space|oxygen|skin|air|a\s+salary) lowlifes? low-lifes? degenerates? scroungers?
     (?:an?|little|jumped[\s-]up)\s+(?:little\s+)?nobod(?:y|ies) scrotes? wastemen wasteman bell-?ends?
+    toe-?rags? nob-?heads? doylems? bin-?dippers? knob-?jockeys? gormless\s+\w+
+    thick\s+as\s+(?:mince|pig\s?shit|two\s+short\s+planks|a\s+brick|shit|a\s+plank)
     """
 )
 
@@ -64,7 +66,7 @@ _CONTEXTUAL_INSULTS = _words(
     idiots? clowns? pigs? cows? dogs? rats? snakes? cockroaches? parasites? leeches? scum vermin animals?
     gits? prats? dicks? cocks? knobs? tarts? witch(?:es)? hags? trolls? losers? cowards? weirdos? freaks?
     psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies?
-    junkies? chavs? hypocrites? disgraces? snobs? jobsworths?
+    junkies? chavs? hypocrites? disgraces? snobs? jobsworths? melts? planks? wasters? dozy\s+\w+
     fags? dykes? bints? slappers? trollops? madams?
     """
 )
@@ -365,6 +367,8 @@ _RULES: tuple[_Rule, ...] = (
                 r"|i'?(?:ll|m)\s+(?:be\s+)?(?:waiting|coming)\s+for\s+(?:you|him|her|them)\s+(?:at|outside|by)\s+"
                 r"(?:the\s+|your\s+)?(?:gates?|school|playground|house|home|door|car\s*park)"
                 r"|i'?ll\s+see\s+(?:you|u|him|her|them)\s+outside"
+                r"|(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:be\s+|going\s+to\s+be\s+|gonna\s+be\s+)(?:outside|waiting\s+(?:outside|at))"
+                r"\s+(?:your|ur|yer|his|her|their)\s+(?:house|home|door|front\s+door|flat|car)(?!\s+(?:to|with|for)\s)"
                 r"|(?:you|u|he|she|they)(?:'ve|\s+have|\s+has|'s)\s+been\s+warned|(?:your|his|her|their)\s+days\s+are\s+numbered"
                 r"|(?:you|u|he|she|they)(?:'d|\s+had|d)?\s+(?:better|best)\s+watch\s+(?:out|yourself|himself|herself|themselves|it|"
                 r"(?:your|his|her|their)\s+back)|coming\s+for\s+(?:you|u|him|her|them)"

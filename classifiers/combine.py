@@ -41,7 +41,8 @@ class HeadDetector:
     (``start``/``end`` None) whose explanation says it came from the model. Two trained cut-offs: the head's
     threshold (score 0.5) backs a rule hit; ``info["alone"]`` (at least 0.5) flags a text no rule marked.
     In "gate" mode a weak rule hit the head does not back drops below the policy threshold; a strong one
-    stands either way.
+    stands either way. A rule finding marked ``("framing", "reported")`` (hearsay, a newspaper's claim) means
+    the rules read the claim and found it second-hand, so the head alone does not flag that comment.
     """
 
     owns: frozenset[Label]
@@ -71,7 +72,7 @@ class HeadDetector:
         flagged = [f for f in own if f.score >= 0.5]
         if score >= 0.5 and flagged:
             return own
-        if score >= self.alone:
+        if score >= self.alone and not any(("framing", "reported") in f.attributes for f in own):
             # With no rule span to show, the model needs its own, higher confidence.
             return [*own, self._whole_text(score)]
         if self.mode == "or":

@@ -104,7 +104,11 @@ class Encoder:
                     [_encodable(texts[i]) for i in batch],
                     padding=True,
                     truncation=True,
-                    max_length=self.max_tokens,
+                    # Never past the model's own position table: a smaller encoder has fewer positions.
+                    max_length=min(
+                        self.max_tokens,
+                        int(getattr(model.config, "max_position_embeddings", 0) or self.max_tokens),
+                    ),
                     return_tensors="pt",
                 )
                 hidden = model(**encoded).last_hidden_state

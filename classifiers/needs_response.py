@@ -15,9 +15,14 @@ _QUESTION_START = re.compile(
     r"who\s+(?:do|should|can|is|are|will|would)|why\s+(?:is|are|was|were|has|hasn'?t|have|haven'?t|did|didn'?t|does|"
     r"doesn'?t|do|don'?t|can'?t|won'?t|isn'?t|aren'?t)|which\s+\w+|can\s+(?:someone|somebody|anyone|you|i|we|my|the|"
     r"parents)|could\s+(?:someone|somebody|anyone|you|i|we)|would\s+(?:someone|anyone|you|it)|does\s+anyone|"
-    r"is\s+(?:there|it|the|school|this)|are\s+(?:there|we|the|you|parents|they)|will\s+(?:there|the|we|you|school|they|"
+    r"is\s+(?:there|it|the|t'[a-z]+|school|this)|are\s+(?:there|we|the|you|parents|they)|will\s+(?:there|the|we|you|school|they|"
     r"parents)|do\s+(?:you|we|they|i|parents)|did\s+(?:you|anyone|the)|has\s+(?:anyone|the|school)|have\s+(?:you|the)|"
     r"should\s+(?:we|i|parents)|may\s+i|any\s+(?:news|update|ideas|idea|info|word))(?![a-z])"
+)
+# A greeting before the question: "eh up, is t'school shut monday", "hi, when is the disco".
+_GREETING = re.compile(
+    r"^(?:(?:eh\s+up|ey\s+up|hiya|hi|hello|hey|morning|afternoon|evening|right|ok|okay|so|um|erm|sorry|quick\s+question|"
+    r"hi\s+all|hi\s+everyone|hello\s+all)[\s,!.:-]+)+"
 )
 # Questions that want no answer: insults, sarcasm, rhetorical outrage and praise.
 _RHETORICAL = re.compile(
@@ -66,6 +71,24 @@ _PRESS = re.compile(
     r"news|times|herald|chronicle|mail|telegraph|standard|argus|mirror|guardian|advertiser|observer|express|bbc|itv|"
     r"sky\s+news|radio|newspaper|paper)|(?:writing|doing|working\s+on)\s+(?:a|an)\s+(?:story|article|piece|feature|report))"
 )
+# Demands that the school act, phrased as orders or warnings rather than questions: "Sort it out",
+# "Do something about the car park before a kid gets run over", "Answer the question I asked on Monday".
+_DEMAND = re.compile(
+    r"(?<![a-z])(?:sort\s+(?:it|this|that|them|yourselves)\s+out|(?:do|does|doing)\s+something\s+about|"
+    r"(?:someone|somebody|you|the\s+school)\s+(?:needs?|has|have)\s+to\s+(?:\w+\s+)?(?:sort|clear|fix|deal|look|do|"
+    r"stop|sort|grit|repair|remove|speak|talk|check|move|cut|mend|address|tell|answer|ring|call|get)|"
+    r"needs?\s+(?:sorting|fixing|gritting|clearing|looking\s+at|dealing\s+with)|"
+    r"needs?\s+to\s+be\s+(?:sorted|addressed|fixed|looked\s+at|dealt\s+with|removed|taken\s+down|stopped|cleared|gritted)|"
+    r"answer\s+(?:the|my|our)\s+(?:\w+\s+)?(?:question|email|message|calls?)|(?:take|get)\s+(?:it|this|that|the\s+"
+    r"(?:post|photo|picture|video))\s+(?:down|removed|off)|i\s+(?:expect|want|demand)\s+(?:a|an|some)\s+(?:\w+\s+)?"
+    r"(?:call|meeting|answer|explanation|apology|reply|response|word)|before\s+(?:someone|somebody|a\s+(?:kid|child|"
+    r"pupil)|one\s+of\s+the\s+(?:kids|children))\s+(?:gets?|is)\s+(?:\w+\s+)?(?:hurt|killed|injured|run\s+over|"
+    r"knocked\s+(?:over|down))|accident\s+waiting\s+to\s+happen)"
+)
+# Questions that say outright that they want the school's word on something.
+_CONFIRM = re.compile(
+    r"(?<![a-z])(?:is\s+it\s+true|can\s+(?:you|the\s+school|someone)\s+confirm|is\s+there\s+any\s+truth)(?![a-z])"
+)
 # Offers and asks aimed at other parents, not the school: lost property, things for sale, lifts, meet-ups.
 # "Email me at ..." or "anyone want ...?" there is answered by whoever found the bottle or wants the coat.
 _TO_OTHER_PARENTS = re.compile(
@@ -73,7 +96,10 @@ _TO_OTHER_PARENTS = re.compile(
     r"if\s+(?:anyone|anybody|someone)\s+(?:finds?|found|has|sees?|spots?|wants?|needs?|is\s+interested)|"
     r"(?:does\s+)?(?:anyone|anybody|any\s+(?:other\s+)?(?:mums?|dads?|parents|grandparents))\s+(?:\w+\s+)?(?:want|wants|fancy|fancies|"
     r"wanna|interested|up\s+for|free\s+for|need\s+a\s+lift|going\s+to\s+the|around\s+for)|car\s*-?\s*share|lift\s*-?\s*share|"
-    r"(?:babysitter|childminder|tutor)\s+(?:available|wanted))"
+    r"(?:babysitter|childminder|tutor)\s+(?:available|wanted)|(?:anyone|anybody)\s+else(?:'s)?\s+(?:kids?|child|"
+    r"children|sons?|daughters?|little\s+ones?)|^@?[a-z]+\s+(?:hun|hunny|hunni|babe|hon|chick|lovely|pet|mate)(?![a-z])|"
+    r"lost\s+(?:a|our|my|the)\s+(?:\w+\s+)?(?:dog|cat|lab|labrador|spaniel|puppy|pup|kitten|tortoise|parrot)|"
+    r"answers\s+to\s+(?:the\s+name\s+)?[a-z]+)"
 )
 # A parent describing something that happened to their own child expects the school to act on it.
 _CHILD_PROBLEM = re.compile(
@@ -87,6 +113,7 @@ _CHILD_PROBLEM = re.compile(
 _KINDS = (
     (_PRESS, "press", 0.9),
     (_COMPLAINT, "complaint", 0.8),
+    (_DEMAND, "complaint", 0.8),
     (_REQUEST, "request", 0.8),
     (_CHILD_PROBLEM, "report", 0.7),
 )
@@ -129,9 +156,11 @@ class NeedsResponseClassifier:
             if (
                 not is_rhetorical
                 and words >= 2
-                and (sentence.rstrip(" !.").endswith("?") or _QUESTION_START.match(sentence))
+                and (
+                    sentence.rstrip(" !.").endswith("?") or _QUESTION_START.match(_GREETING.sub("", sentence))
+                )
             ):
-                hits.append((s_start, s_end, "question", 0.8))
+                hits.append((s_start, s_end, "question", 0.9 if _CONFIRM.search(sentence) else 0.8))
                 continue
             for pattern, kind, score in _KINDS:
                 if pattern is _REQUEST and is_rhetorical:

@@ -20,6 +20,10 @@ POSITIVES = [
     ("You're an absolute muppet", Label.ABUSE, "muppet"),
     ("what a knobhead, honestly", Label.ABUSE, "knobhead"),
     ("The new head is a complete tosser", Label.ABUSE, "tosser"),
+    ("Mr Mensah is a total melt", Label.ABUSE, "melt"),
+    ("That SENCo needs sacking, thick as mince", Label.ABUSE, "thick as mince"),
+    ("the little toerag took her phone", Label.ABUSE, "toerag"),
+    ("I'll be outside your house tonight, sir", Label.THREAT, "I'll be outside your house"),
     ("that useless cow of a teacher needs to go", Label.ABUSE, "useless cow of a teacher"),
     ("you're a waste of space", Label.ABUSE, "waste of space"),
     ("Bellend.", Label.ABUSE, "Bellend"),
@@ -70,6 +74,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    "The snow should melt by lunchtime",
+    "I'll be outside your house to pick up the costume at 6",
+    "The pirate play ended with Captain Hook walking the plank",
     "The kids killed it at sports day!",
     "Year 6 smashed the bake sale, £300 raised",
     "Dying to see the photos from the residential",

@@ -62,6 +62,23 @@ POSITIVES = [
     ("The cover teacher called my son thick", "The cover teacher called my son thick", "staff"),
     # The adult after a child's name is the one accused: not child-on-child harm.
     ("I saw Kieran Spratt's stepdad grab him by the arm", "Kieran Spratt's stepdad grab him", "other"),
+    (
+        "Mrs Fairbrother grabbed Kieran Spratt by the arm at the gate",
+        "Mrs Fairbrother grabbed Kieran Spratt by the arm",
+        "headteacher",
+    ),
+    (
+        "Kieran Spratt's older brother is the one breaking into the sheds",
+        "Kieran Spratt's older brother is the one breaking into",
+        "other",
+    ),
+    ("Kieran Spratt's dad beats his mum every weekend", "Kieran Spratt's dad beats his mum", "other"),
+    ("This school fiddles its SATs results every year", "This school fiddles its SATs results", "school"),
+    (
+        "Mr Achterberg turned up to the trip stinking of drink",
+        "Mr Achterberg turned up to the trip stinking of drink",
+        "staff",
+    ),
 ]
 
 NEGATIVES = [
@@ -81,6 +98,8 @@ NEGATIVES = [
     "Mr Achterberg gave the answers out at the quiz night",
     "The teacher called my son a superstar",
     "Mrs Fairbrother spent the PTA money on new library books",
+    "The school told us it was a sprain so we didn't worry",
+    "Mrs Fairbrother held Kieran's hand by the gate all the way to the bus",
 ]
 
 
@@ -102,6 +121,12 @@ def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
 @pytest.mark.parametrize(
     "text",
     [
+        # Hearsay: the writer passes on what someone else said.
+        "Heard Mr Achterberg got done for drink driving over the summer",
+        "My cousin says the head was sacked from her last school for hitting a kid",
+        "Kieran told our Amy his dad hits him with a belt",
+        "Apparently the caretaker has been nicking the dinner money",
+        "The Gazette says the head is under investigation for fraud",
         "The Echo says a teacher at a school in Leeds has been arrested",
         "According to the paper the caretaker was arrested",
         "It was in the news that the head was suspended",

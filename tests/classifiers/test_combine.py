@@ -50,5 +50,20 @@ def test_or_mode_keeps_every_rule_hit_when_the_model_disagrees() -> None:
     assert _flagged(_detector("or", 0.5).combine(0.1, [_rule(0.7)])) == [(0, 0.7)]
 
 
+def test_a_claim_the_rules_found_second_hand_stops_the_model_flagging_alone() -> None:
+    hearsay = Finding(
+        label=Label.SAFEGUARDING,
+        score=0.45,
+        start=0,
+        end=4,
+        explanation="claim passed on from someone else",
+        detector_version="allegation_rules-1.0",
+        attributes=(("kind", "theft"), ("framing", "reported")),
+    )
+    detector = _detector("gate", 0.75)
+    assert _flagged(detector.combine(0.95, [hearsay])) == []
+    assert _flagged(detector.combine(0.95, [])) == [(None, 0.95)]
+
+
 def test_alone_is_never_below_the_backing_cut_off() -> None:
     assert _detector("gate", 0.2).alone == 0.5

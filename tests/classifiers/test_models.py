@@ -49,13 +49,13 @@ def _spans(text: str, findings: list[Finding], labels: set[Label]) -> set[str | 
 
 
 ABUSE = [
-    ("The office staff are a bunch of useless wasters", "staff are a bunch of useless"),
+    ("The office staff are a bunch of useless wasters", "useless wasters"),
     ("Mrs Fairbrother is a gutless, two-faced coward", "gutless, two-faced coward"),
     ("Whoever wrote this letter is a brainless tit", None),
     ("this school is run by a bunch of f***ing clowns", "f***ing clowns"),
     ("I know what car the deputy drives and where he parks it", "I know what car the deputy drives"),
     ("You won't be grinning when I catch up with you after school", None),
-    ("I'll be outside your house tonight, teacher", None),
+    ("I'll be outside your house tonight, teacher", "I'll be outside your house"),
     ("Somebody should firebomb that office", "Somebody should firebomb that office"),
 ]
 

@@ -34,9 +34,19 @@ POSITIVES = [
     ("My son has lost his PE kit, can you check lost property?", "question"),
     ("If you have the trip letter can you send it again?", "question"),
     ("I'm selling my old uniform but I've emailed twice about the swap shop and had no reply", "complaint"),
+    # Demands and warnings, not phrased as questions.
+    ("Third time this month he's come home in someone else's coat. Sort it out", "complaint"),
+    ("The car park at pick up is dangerous. Do something about it before a kid gets run over", "complaint"),
+    ("Someone needs to clear the moss off the steps by the hall", "complaint"),
+    ("Answer the question I asked on Monday", "complaint"),
+    ("eh up, is t'school shut on bank holiday monday or what", "question"),
 ]
 
 NEGATIVES = [
+    # Parents talking to each other.
+    "anyone else's kids come home with a recorder this week?? my poor ears",
+    "Kerry hun did you get the letter about nits?",
+    "Lost our black lab near the school gates, answers to Bramble, please ring 07700 900123",
     "How hard can it be?",
     "Aren't they gorgeous?",
     "Who else loved the show?",

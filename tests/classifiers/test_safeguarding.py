@@ -23,6 +23,10 @@ POSITIVES = [
     ("my daughter has been self-harming", "self_harm"),
     ("he said he wants to die", "self_harm"),
     ("a man keeps messaging her on Snapchat asking for photos", "grooming"),
+    ("the TA grabbed Robin by the arm so hard it bruised", "harm"),
+    ("she came round for tea and ate like she hadn't eaten in days", "abuse_neglect"),
+    ("Our Zuzia didn't come out at home time and nobody can tell me where she is", "missing_child"),
+    ("she is adopted and her birth dad has found her on Facebook", "court_order"),
     ("he told her to keep it a secret from her mum", "grooming"),
     ("older lads are sharing nudes of a year 9 girl", "sexual_images"),
     ("my son is being bullied every day", "bullying"),
@@ -70,6 +74,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # Lost things and adopted pets, not missing or protected children.
+    "The trip letter never came home in his bag",
+    "Taylor's reading book has gone missing since half term",
+    "Our cat went missing near the school gates",
+    "A robin sits on the fence every morning and the kids have adopted him",
     "Anti-bullying week assembly was brilliant",
     "Our safeguarding policy is on the website",
     "The kids killed it at sports day",
