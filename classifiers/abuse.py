@@ -66,7 +66,8 @@ _CONTEXTUAL_INSULTS = _words(
     idiots? clowns? pigs? cows? dogs? rats? snakes? cockroaches? parasites? leeches? scum vermin animals?
     gits? prats? dicks? cocks? knobs? tarts? witch(?:es)? hags? trolls? losers? cowards? weirdos? freaks?
     psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies?
-    junkies? chavs? hypocrites? disgraces? snobs? jobsworths? melts? planks? wasters? dozy\s+\w+
+    junkies? chavs? hypocrites? disgraces? snobs? jobsworths? melts? planks? wasters? dozy\s+\w+ grass(?:es)?
+    feral
     fags? dykes? bints? slappers? trollops? madams?
     """
 )
@@ -195,6 +196,9 @@ _DEATH_WISH = re.compile(
         r"(?:all\s+)?(?:dies?|rots?|gets?\s+(?:run\s+over|cancer|hit\s+by\s+a\s+\w+)|burns?|chokes?|drops?\s+dead)"
         r"|(?:should|deserves?\s+to|ought\s+to)\s+be\s+(?:shot|hanged|hung|strung\s+up|put\s+down|"
         r"lined\s+up\s+and\s+shot)|drop\s+dead(?!\s+gorgeous)|go\s+(?:and\s+)?die"
+        r"|(?:hope|wish)\s+the\s+(?:\w+\s+)?(?:roof|ceiling|building|place|school)\s+(?:caves?|falls?|burns?|collapses?)"
+        r"(?:\s+(?:in|down))?\s+(?:on|with)\s+(?:you|u|them|him|her|the\s+lot)"
+        r"|(?:wants?|needs?)\s+(?:their|his|her|your|ur)\s+heads?\s+(?:kicking|kicked|smashing|caving)\s+in"
     )
 )
 
@@ -453,7 +457,10 @@ class AbuseClassifier:
                 # Highlight the whole phrase: "useless cow of a teacher", not just "cow".
                 adjective = _LEADING_ADJECTIVE.search(window)
                 span_start = start - (len(window) - adjective.start()) if adjective else start
-                found.append((span_start, of_a.end() if of_a else end, _CONTEXTUAL_RULE))
+                # An insulting adjective on an insulting noun ("spineless coward", "useless wasters") is
+                # name-calling however the model reads the rest.
+                rule = _DOUBLE_INSULT_RULE if adjective else _CONTEXTUAL_RULE
+                found.append((span_start, of_a.end() if of_a else end, rule))
 
         for match in _MASKED.finditer(lowered):
             token = match.group()
@@ -464,7 +471,9 @@ class AbuseClassifier:
         for start, end, rule in _dedupe(found, lowered):
             if rule.kind != "arson" and _is_reported(lowered, start, end, quoted):
                 continue
-            if rule.kind == "insult" and _NEGATED.search(lowered, max(0, start - 40), start):
+            if rule.kind in ("insult", "name_calling") and _NEGATED.search(
+                lowered, max(0, start - 40), start
+            ):
                 continue
             o_start, o_end = norm.span(start, end)
             findings.append(
@@ -483,6 +492,7 @@ class AbuseClassifier:
 
 _THREAT_TEXT = {"life": "threat to kill or seriously injure", "violence": "threat of violence"}
 _CONTEXTUAL_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.75, "insult aimed at a person", "insult")
+_DOUBLE_INSULT_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.8, "insult aimed at a person", "name_calling")
 _MASKED_RULE = _Rule(_MASKED, Label.ABUSE, 0.7, "masked profanity", "profanity")
 
 
@@ -532,7 +542,18 @@ ABUSE_FEATURES = ("embedding", "profanity", "rule_abuse", "rule_threat", "rule_h
 _HATE_KINDS = frozenset({"slur", "hate"})
 # Rule kinds precise enough to stand on their own when the model disagrees (see AbuseModel.combine).
 _DECISIVE_KINDS = frozenset(
-    {"slur", "hate", "death_wish", "shaming", "arson", "life", "violence", "intimidation", "aimed_profanity"}
+    {
+        "slur",
+        "hate",
+        "death_wish",
+        "shaming",
+        "arson",
+        "life",
+        "violence",
+        "intimidation",
+        "aimed_profanity",
+        "name_calling",
+    }
 )
 
 

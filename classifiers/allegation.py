@@ -39,7 +39,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"donations|collection|kitty)|pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds|lot|proceeds|"
         r"takings)|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
         r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
-        r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,2}?(?:books|accounts|"
+        r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|"
         r"money|figures|expenses|results|register|registers|attendance|grades|marks)|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|defraud\w*|fraudulent|embezzlement|brib(?:ed|es|ing|ery)|(?:took|taking|takes|accepted|accepting|offered|paid|pays)\s+"
         r"(?:a\s+)?bribes?|launder\w*|forg(?:ed|ing|ery)|falsif\w*|(?:takes?|took|taking|taken)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
@@ -65,6 +65,13 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "substance misuse at work",
     ),
     (
+        r"(?:sell(?:s|ing)?|sold|flog(?:s|ging|ged)|charg(?:es|ing|ed)|suppl(?:ies|ying|ied)|deal(?:s|ing|t))\s+"
+        r"(?:[\w£'-]+\s+){0,6}?(?:for\s+)?(?:disposable\s+)?(?:vapes?|drugs|weed|cannabis|coke|pills|cigarettes|fags|"
+        r"booze|knives)|(?:sold|sells|selling|flogged|flogging)\s+(?:off\s+)?the\s+(?:raffle|tombola|auction|pta|"
+        r"school|donated)\s+\w+|never\s+saw\s+a\s+penny",
+        "crime",
+    ),
+    (
         r"(?:hit|hits|hitting|smack(?:ed|s|ing)?|slap(?:ped|s|ping)?|punch(?:ed|es|ing)?|kick(?:ed|s|ing)?|grab(?:bed|s|bing)?|"
         r"shov(?:ed|es|ing)|shook|shak(?:es|ing)|hurt|hurts|hurting|assault(?:ed|s|ing)?|abus(?:ed|es|ing)|bull(?:y|ies|ied|ying)|"
         r"manhandl\w*|drag(?:ged|s|ging)|threw|throws?|screams?\s+at|scream(?:ed|ing)\s+at|swore\s+at|swears\s+at|"
@@ -79,7 +86,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?:grab(?:bed|s|bing)?|drag(?:ged|s|ging)?|yank(?:ed|s|ing)?|pull(?:ed|s|ing)|shook|shak(?:es|ing)|held|"
-        r"pinn(?:ed|ing)|squeez(?:ed|es|ing))\s+(?:[a-z'-]+\s+){1,3}?by\s+(?:the|his|her|their)\s+(?:arms?|neck|hair|"
+        r"pinn(?:ed|ing)|squeez(?:ed|es|ing))\s+(?:[\w'-]+\s+){1,4}?by\s+(?:the|his|her|their)\s+(?:arms?|neck|hair|"
         r"collar|wrists?|throat|ears?|shoulders?|jumper|coat|hood)",
         "harm to a child",
     ),
@@ -94,7 +101,10 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"with)|touch(?:ed|es|ing)\s+(?:up\s+)?"
         + _CHILD_OBJECT
         + r"|groom(?:ed|s|ing)|paedo\w*|pedo\w*|nonces?|perverts?|"
-        r"pervs?|predators?|watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|flash(?:ed|ing)|"
+        r"pervs?|predators?|watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|flash(?:ed|ing)(?!\s+(?:a|an|the|his|her|their|my|it))|"
+        r"(?:messag(?:ed|es|ing)|text(?:ed|s|ing)|dm'?(?:ed|s|ing)|snapchatt?(?:ed|ing)|add(?:ed|s|ing))\s+(?:a|the|one\s+of\s+the|"
+        r"two|some|several|his|her)?\s*(?:[\w'-]+\s+){0,3}?(?:lad|lads|girl|girls|boy|boys|pupils?|students?|kids?)\s+"
+        r"(?:on|via|over)\s+(?:instagram|insta|snapchat|snap|facebook|whatsapp|tiktok|social\s+media)|"
         r"expos(?:ed|es|ing)\s+(?:him|her)self|sex\s+offenders?|on\s+the\s+(?:sex\s+offenders?\s+)?register",
         "sexual misconduct",
     ),
@@ -191,7 +201,7 @@ _RELAYED = re.compile(
 # "The Echo says a teacher in Leeds was arrested": news about someone, not a claim the writer makes.
 _REPORTED = re.compile(
     r"(?<![a-z])(?:paper|papers|news|echo|gazette|post|mail|herald|telegraph|chronicle|bbc|itv|article|report|"
-    r"headline|website)\s+(?:says?|said|reports?|reported|reckons|claims?)(?![a-z])|(?<![a-z])(?:piece|story|article|"
+    r"headline|website)(?:'s|\s+is|\s+are)?\s+(?:says?|said|saying|reports?|reported|reporting|reckons|claims?|claiming)(?![a-z])|(?<![a-z])(?:piece|story|article|"
     r"report|item)\s+(?:on|in)\s+the\s+(?:bbc|news|paper|echo|post|mail)(?![a-z])|(?<![a-z])(?:in|on)\s+the\s+"
     r"(?:news|paper|papers|local\s+news)(?![a-z])|(?<![a-z])according\s+to(?![a-z])"
 )

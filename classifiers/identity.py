@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import phonenumbers
 from nicknames import NickNamer
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from classifiers.base import Finding, Label
 from classifiers.text import COMMON_WORD_NAMES, NormalisedText, fold, normalise
@@ -415,8 +415,16 @@ _CHILD_WORLD = re.compile(
     r"pick\s*-?\s*up|picked\s+up|collect(?:ed|ing|ion)?|drop\s*-?\s*off|home\s*work|reading|book\s*bag|lunch\s*box|"
     r"packed\s+lunch|uniform|pe\s+kit|trip|assembly|nativity|sports\s+day|permission\s+slip|mummy|daddy|mum|mam|"
     r"dad|nan|grandad|son|daughter|kids?|child|children|boy|girl|lad|lass|pupils?|friends?|bullied|bullying|"
-    r"register|absent|off\s+sick|poorly|birthday|party|tea\s+time|bed\s*time)(?![a-z])"
+    r"register|absent|off\s+sick|poorly|birthday|party|tea\s+time|bed\s*time|detentions?|exams?|gcses?|a-?levels?|"
+    r"mocks?|coursework|tutor|form\s+group|sixth\s+form|head\s+of\s+year|timetable|school\s+bus|lessons?|"
+    r"isolation|excluded|exclusion|locker)(?![a-z])"
 )
+# Before a place-name that is also a pupil's name: "trip to Chester", "in Dallas". Not when a pronoun or
+# a possessive follows: "giving them to Chester, he loses them".
+_PLACE_BEFORE = frozenset("to in at from near around visit visiting into towards through".split())
+_PERSON_AFTER = re.compile(r"^(?:'s|,?\s+(?:he|she|who|and\s+his|and\s+her)(?![a-z]))")
+# A child noun right after the name: "that Hunter lad", "the Rocky kid".
+_CHILD_NOUN_AFTER = re.compile(r"^\s+(?:lad|lads|boy|girl|kid|lass|child|bairn)(?![a-z])")
 # Before a name: the singer or the show, not the child ("took her to see Adele").
 _MEDIA_BEFORE = re.compile(
     r"(?<![a-z])(?:see|saw|seeing|watch|watched|watching|listen\s+to|listening\s+to|listened\s+to|concert|gig|"
@@ -428,9 +436,9 @@ _MEDIA_AFTER = re.compile(
 )
 # After a word-name used as a person: "Willow has been…", "Sky said…".
 _SUBJECT_VERB = frozenset(
-    "has had hasn't hadn't is isn't was wasn't came comes said says told tells loves loved got gets went goes "
-    "keeps kept won't can't didn't doesn't wants wanted needs needed cried cries started starts won brought "
-    "forgot lost left tried asked will would".split()
+    "has had hasn't hadn't is isn't was wasn't came comes said says told tells loves loved got gets "
+    "went goes keeps kept won't can't didn't doesn't wants wanted needs needed cried cries started starts "
+    "won brought forgot lost left tried asked will would".split()
 )
 _THIRD_PERSON = re.compile(r"(?<![a-z])(?:she|he|her|him|his|she'?s|he'?s)(?![a-z])")
 _CLASS_LEAD = {
@@ -447,7 +455,8 @@ _CHILD_AFTER_POSSESSIVE = re.compile(
     r"teacher|class|classmates?|friends?|birthday|party|reading|school|coat|bag|book|homework|photo|photos|"
     r"picture|pictures|permission|consent|lunch\s*box|packed\s+lunch|water\s+bottle|jumper|cardigan|shoes|"
     r"trainers|uniform|pe\s+kit|kit|report|inhaler|epi\s*-?pen|medicine|allergy|nativity|costume|place|"
-    r"key\s*worker|one\s+to\s+one|ehcp|behaviour|attendance)(?![a-z])"
+    r"key\s*worker|one\s+to\s+one|ehcp|behaviour|attendance|predicted|grades?|results|exams?|mocks?|coursework|"
+    r"detentions?|timetable|options|locker|bus\s+pass|tutor|form\s+tutor)(?![a-z])"
 )
 _CHILD_AFTER = re.compile(
     r"^,?\s*(?:\(?(?:in|from|of)\s+(?:year|yr|y)\s*\d{1,2}\)?|\(?(?:year|yr|y)\s*\d{1,2}\)?(?![a-z0-9])|"
@@ -637,6 +646,15 @@ class PupilNameClassifier:
         candidates = self._by_surname.get(surname.text)
         if candidates is None and surname.text.endswith("s"):
             candidates = self._by_surname.get(surname.text[:-1])  # "Tom Okafors mum"
+        if candidates is None and len(surname.text) >= 5 and written.text in self._first:
+            # The exact forename and a surname two slips away: "Tahmid Chowdry" for Chowdhury.
+            candidates = [
+                (given, p)
+                for key, entries in self._by_surname.items()
+                if Indel.normalized_similarity(surname.text, key) >= 0.85
+                for given, p in entries
+                if given == written.text
+            ]
         if not candidates or surname.start - written.end != 1 or written.text in _NOT_SURNAMES:
             return None
         if has_case and not (written.is_capitalised and surname.is_capitalised):
@@ -713,13 +731,16 @@ class PupilNameClassifier:
                 return None
             previous = tokens[i - 1].text if i > 0 else ""
             is_parent_of = _PARENT_OF.search(lowered[max(0, token.start - 24) : token.start]) is not None
+            is_parent_of = (
+                is_parent_of or _CHILD_NOUN_AFTER.match(lowered[tokens[end_index].end :]) is not None
+            )
             if (previous in _DETERMINERS and not is_parent_of) or previous.isdigit():
                 return None
             following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
             # "May I…", "Will you…": the name is a modal verb starting a question.
             if following in _PRONOUNS or following.isdigit():
                 return None
-            if previous in _PRONOUNS:
+            if previous in _PRONOUNS and not is_parent_of:
                 return None
         # "Harry Kane", "Bart Simpson": a first name followed by another capitalised surname is someone else.
         if end_index + 1 < len(tokens) and has_case and token.is_capitalised:
@@ -746,6 +767,7 @@ class PupilNameClassifier:
         after_ok = bool(
             _CHILD_AFTER_POSSESSIVE.match(("'s" if is_bare_possessive else "") + after)
             or _CHILD_AFTER.match(after)
+            or _CHILD_NOUN_AFTER.match(after)
         )
         narrowed = pupils
         code = self._class_near(after, reach)
@@ -766,7 +788,9 @@ class PupilNameClassifier:
                 return None
             # A name that is not a word, in a comment about children or school.
             is_media = _MEDIA_BEFORE.search(before) or _MEDIA_AFTER.match(after)
-            return None if is_media else (narrowed, 0.7)
+            previous = tokens[i - 1].text if i > 0 else ""
+            is_place = previous in _PLACE_BEFORE and not _PERSON_AFTER.match(after)
+            return None if is_media or is_place else (narrowed, 0.7)
         following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
         if has_case and following in _SUBJECT_VERB and _THIRD_PERSON.search(lowered[end:]):
             # "Willow has been scratching her arms … She's in Year 6": a word-name acting as a person.
@@ -835,6 +859,24 @@ _PERSON_BEFORE = frozenset(
     "with from by asked ask told tell thanks thank to and for love loves loved like liked see saw met "
     "got had has have is was".split()
 )
+
+
+#: Capitalised words before a surname that are not someone else's first name: "Tell Ackroyd…".
+_BEFORE_A_NAME = frozenset(
+    "tell ask thank cheers congrats love bless blame sack sorry dear hi hello hey poor shame message "
+    "email ring call ping big huge massive get let make".split()
+)
+#: How a comment may mention a staff member's own job, for a first name alone ("Priya … as DSL").
+_OWN_ROLE = {
+    "headteacher": re.compile(
+        r"(?<![a-z])(?:head|headteacher|head\s+teacher|headmaster|headmistress|principal)(?![a-z])"
+    ),
+    "dsl": re.compile(r"(?<![a-z])(?:dsl|safeguarding\s+lead|designated\s+safeguarding)(?![a-z])"),
+    "deputy_headteacher": re.compile(r"(?<![a-z])deputy(?![a-z])"),
+    "senco": re.compile(r"(?<![a-z])(?:senco|sendco|send\s+team)(?![a-z])"),
+    "site_staff": re.compile(r"(?<![a-z])(?:caretaker|site\s+manager|site\s+team)(?![a-z])"),
+    "teaching_assistant": re.compile(r"(?<![a-z])(?:ta|teaching\s+assistant)(?![a-z])"),
+}
 
 
 _STAFF_ACTIONS = frozenset(
@@ -991,6 +1033,7 @@ class StaffNameClassifier:
                     previous is not None
                     and previous.is_capitalised
                     and previous.text not in _NOT_SURNAMES
+                    and previous.text not in _BEFORE_A_NAME
                     and previous.text not in self._firsts
                     and previous.text not in _TITLES
                 )
@@ -1022,6 +1065,15 @@ class StaffNameClassifier:
                     elif _STAFF_DEPARTMENT_AFTER.match(after) and token.text not in self._pupil_firsts:
                         # "Dean from PE": a department is staff context, unless a pupil has the name.
                         spans.append((token.start, token.end, first_members, "first_name_context", 0.7))
+                    elif token.text not in self._pupil_firsts and token.text not in COMMON_WORD_NAMES:
+                        # "Priya was amazing … lucky to have her as DSL": the comment names her own job.
+                        in_role = [
+                            m
+                            for m in first_members
+                            if m.role in _OWN_ROLE and _OWN_ROLE[m.role].search(lowered)
+                        ]
+                        if in_role and (token.is_capitalised or not has_case):
+                            spans.append((token.start, token.end, in_role, "first_name_role", 0.7))
 
         # Longest span wins where references overlap ("Mrs Dana Hollis" over "Hollis").
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), -s[4]))

@@ -85,6 +85,7 @@ _DEMAND = re.compile(
     r"pupil)|one\s+of\s+the\s+(?:kids|children))\s+(?:gets?|is)\s+(?:\w+\s+)?(?:hurt|killed|injured|run\s+over|"
     r"knocked\s+(?:over|down))|accident\s+waiting\s+to\s+happen)"
 )
+_PLEASE = re.compile(r"(?<![a-z])(?:please|pls|plz)(?![a-z])")
 # Questions that say outright that they want the school's word on something.
 _CONFIRM = re.compile(
     r"(?<![a-z])(?:is\s+it\s+true|can\s+(?:you|the\s+school|someone)\s+confirm|is\s+there\s+any\s+truth)(?![a-z])"
@@ -160,12 +161,19 @@ class NeedsResponseClassifier:
                     sentence.rstrip(" !.").endswith("?") or _QUESTION_START.match(_GREETING.sub("", sentence))
                 )
             ):
-                hits.append((s_start, s_end, "question", 0.9 if _CONFIRM.search(sentence) else 0.8))
+                # A question mark after a question opener, or "is it true…?", is unmistakably asked.
+                clear = _CONFIRM.search(sentence) or (
+                    sentence.rstrip(" !.").endswith("?")
+                    and _QUESTION_START.match(_GREETING.sub("", sentence))
+                )
+                hits.append((s_start, s_end, "question", 0.9 if clear else 0.8))
                 continue
             for pattern, kind, score in _KINDS:
                 if pattern is _REQUEST and is_rhetorical:
                     continue
                 if pattern.search(sentence):
+                    if pattern is _REQUEST and _PLEASE.search(sentence):
+                        score = 0.9  # "Please send…", "pics please!!": asked outright
                     hits.append((s_start, s_end, kind, score))
                     break
 

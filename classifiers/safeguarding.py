@@ -46,6 +46,25 @@ def _r(pattern: str) -> re.Pattern[str]:
 _RULES: tuple[_Rule, ...] = (
     # Physical harm to a child, by an adult or another child.
     _Rule(_r(rf"(?:{_HARM_VERBS})\s+{_CHILD}{_PRONOUN_THINGS}"), "harm", 0.8),
+    # A child taken, and adults who court pupils: "dragged into a car", "offering year 11 girls lifts home".
+    _Rule(
+        _r(
+            r"(?:dragged|pulled|bundled|forced|pushed|shoved|grabbed)\s+(?:\w+\s+)?into\s+(?:a|the|his|her|their)\s+"
+            r"(?:\w+\s+)?(?:car|van|vehicle)|offer(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?(?:girls|boys|kids|pupils|students|"
+            r"children)\s+lifts|adding\s+(?:them|pupils|kids|girls|boys|students)\s+on\s+(?:snapchat|snap|instagram|"
+            r"insta|facebook|tiktok|whatsapp)"
+        ),
+        "grooming",
+        0.8,
+    ),
+    _Rule(
+        _r(
+            r"(?:been|started|is|was|keeps?)\s+cutting\s+(?:again|herself|himself|themselves|her\s+arms?|his\s+arms?|"
+            r"her\s+legs?|his\s+legs?)"
+        ),
+        "self_harm",
+        0.8,
+    ),
     # "grabbed Robin by the arm": a named child is not in _CHILD, but the grip says what happened.
     _Rule(
         _r(

@@ -181,7 +181,7 @@ COMMON_WORD_NAMES = frozenset(
     day dyer frost gold golden hart hunt lord love marsh moon north south west east new newman noble
     parish pike rich salt sharp sheriff spencer steel sterling strong sweet tanner thatcher vine
     wall walls ward waters wise woodward west cloud snow mist haze hail thunder tide wave ocean lake
-    bay cove sands marina coral flora fauna holiday friday monday sunday tuesday
+    bay cove sands marina coral flora fauna holiday friday monday sunday tuesday phoenix
     january february march july september october november december
     """.split()
 )

@@ -24,6 +24,9 @@ POSITIVES = [
     ("That SENCo needs sacking, thick as mince", Label.ABUSE, "thick as mince"),
     ("the little toerag took her phone", Label.ABUSE, "toerag"),
     ("I'll be outside your house tonight, sir", Label.THREAT, "I'll be outside your house"),
+    ("hope the roof caves in on the lot of you", Label.ABUSE, "hope the roof caves in on the lot"),
+    ("whoever decided this wants their head kicking in", Label.ABUSE, "wants their head kicking in"),
+    ("He is a grass and everyone knows it", Label.ABUSE, "grass"),
     ("that useless cow of a teacher needs to go", Label.ABUSE, "useless cow of a teacher"),
     ("you're a waste of space", Label.ABUSE, "waste of space"),
     ("Bellend.", Label.ABUSE, "Bellend"),
@@ -75,6 +78,8 @@ POSITIVES = [
 
 NEGATIVES = [
     "The snow should melt by lunchtime",
+    "The grass on the field needs cutting",
+    "He is not a spineless coward, he stood up for my son",
     "I'll be outside your house to pick up the costume at 6",
     "The pirate play ended with Captain Hook walking the plank",
     "The kids killed it at sports day!",

@@ -73,6 +73,16 @@ POSITIVES = [
         "other",
     ),
     ("Kieran Spratt's dad beats his mum every weekend", "Kieran Spratt's dad beats his mum", "other"),
+    (
+        "Kieran Spratt is charging year 7s a tenner for vapes",
+        "Kieran Spratt is charging year 7s a tenner for vapes",
+        "other",
+    ),
+    (
+        "Mr Achterberg has been messaging a year 12 lad on Instagram",
+        "Mr Achterberg has been messaging a year 12 lad on Instagram",
+        "staff",
+    ),
     ("This school fiddles its SATs results every year", "This school fiddles its SATs results", "school"),
     (
         "Mr Achterberg turned up to the trip stinking of drink",
@@ -99,6 +109,7 @@ NEGATIVES = [
     "The teacher called my son a superstar",
     "Mrs Fairbrother spent the PTA money on new library books",
     "The school told us it was a sprain so we didn't worry",
+    "My son saw a lad from the school flashing a blade on the bus",
     "Mrs Fairbrother held Kieran's hand by the gate all the way to the bus",
 ]
 
@@ -127,6 +138,7 @@ def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
         "Kieran told our Amy his dad hits him with a belt",
         "Apparently the caretaker has been nicking the dinner money",
         "The Gazette says the head is under investigation for fraud",
+        "The Echo's saying a teacher at the school is under investigation",
         "The Echo says a teacher at a school in Leeds has been arrested",
         "According to the paper the caretaker was arrested",
         "It was in the news that the head was suspended",

@@ -61,6 +61,14 @@ POSITIVES = [
     ("Toby Wrenfield's nan here", "Toby Wrenfield", "full_name"),
     ("Tobe Wrenfield got a certificate", "Tobe Wrenfield", "fuzzy"),
     ("Zaynab Farouqi scored twice", "Zaynab Farouqi", "fuzzy"),
+    ("Hope Meriwether got student of the month", "Hope Meriwether", "fuzzy"),
+    ("tell that Hope lad he's for it", "Hope", "first_name_context"),
+    (
+        "Please send the detention letters to me instead of giving them to Zainab, she loses them",
+        "Zainab",
+        "first_name_context",
+    ),
+    ("Please call me about Harry's predicted grades", "Harry", "first_name_context"),
 ]
 
 NEGATIVES = [
@@ -71,6 +79,8 @@ NEGATIVES = [
     "Summer has been lovely, the kids in the playground love the sun",
     "Summer is here and the school field is open",
     "Sam Wrenfield from the council opened the new library",
+    "The school trip to Zainab was lovely, the kids loved the beach",
+    "Phoenix from the flames, this school is unrecognisable",
     "Summer fair is on Saturday, all welcome",
     "What a lovely summer day for sports day",
     "Amazing grace was sung beautifully",

@@ -35,6 +35,8 @@ POSITIVES = [
     # A short form or nickname of the first name beside the surname.
     ("Des Achterberg has been brilliant with us", "Des Achterberg", "dsl", "full_name"),
     ("Tom Kowalczyk fixed the gate", "Tom Kowalczyk", "site_staff", "full_name"),
+    ("Tell Achterberg his card's marked", "Achterberg", "dsl", "surname"),
+    ("Desmond was amazing with us, lucky to have him as DSL", "Desmond", "dsl", "first_name_role"),
 ]
 
 NEGATIVES = [
