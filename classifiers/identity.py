@@ -790,7 +790,9 @@ class PupilNameClassifier:
             is_media = _MEDIA_BEFORE.search(before) or _MEDIA_AFTER.match(after)
             previous = tokens[i - 1].text if i > 0 else ""
             is_place = previous in _PLACE_BEFORE and not _PERSON_AFTER.match(after)
-            return None if is_media or is_place else (narrowed, 0.7)
+            # "Zainab the Year 4 teacher": a member of staff who shares a pupil's first name.
+            is_staff = _STAFF_BEFORE.search(before) or _STAFF_AFTER.match(after)
+            return None if is_media or is_place or is_staff else (narrowed, 0.7)
         following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
         if has_case and following in _SUBJECT_VERB and _THIRD_PERSON.search(lowered[end:]):
             # "Willow has been scratching her arms … She's in Year 6": a word-name acting as a person.

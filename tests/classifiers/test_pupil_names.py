@@ -81,6 +81,7 @@ NEGATIVES = [
     "Sam Wrenfield from the council opened the new library",
     "The school trip to Zainab was lovely, the kids loved the beach",
     "Phoenix from the flames, this school is unrecognisable",
+    "Zainab the year 4 teacher is fab, my son loves her",
     "Summer fair is on Saturday, all welcome",
     "What a lovely summer day for sports day",
     "Amazing grace was sung beautifully",
