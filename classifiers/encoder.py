@@ -46,6 +46,7 @@ class Encoder:
     ) -> None:
         self.path = Path(path) if path is not None else default_model_path()
         self.max_tokens = max_tokens
+        self._max_length = max_tokens
         self.batch_size = batch_size
         self._model: Any = None
         self._tokenizer: Any = None
@@ -80,6 +81,9 @@ class Encoder:
                 ) from None
             model.eval()
             torch.set_grad_enabled(False)
+            # Never past the model's own position table: a smaller encoder has fewer positions.
+            positions = int(getattr(model.config, "max_position_embeddings", 0) or self.max_tokens)
+            self._max_length = min(self.max_tokens, positions)
             self._tokenizer, self._model = tokenizer, model
 
     @property
@@ -104,11 +108,7 @@ class Encoder:
                     [_encodable(texts[i]) for i in batch],
                     padding=True,
                     truncation=True,
-                    # Never past the model's own position table: a smaller encoder has fewer positions.
-                    max_length=min(
-                        self.max_tokens,
-                        int(getattr(model.config, "max_position_embeddings", 0) or self.max_tokens),
-                    ),
+                    max_length=self._max_length,
                     return_tensors="pt",
                 )
                 hidden = model(**encoded).last_hidden_state

@@ -648,12 +648,11 @@ class PupilNameClassifier:
             candidates = self._by_surname.get(surname.text[:-1])  # "Tom Okafors mum"
         if candidates is None and len(surname.text) >= 5 and written.text in self._first:
             # The exact forename and a surname two slips away: "Tahmid Chowdry" for Chowdhury.
+            # Only the pupils with that forename are compared, not the whole roster.
             candidates = [
-                (given, p)
-                for key, entries in self._by_surname.items()
-                if Indel.normalized_similarity(surname.text, key) >= 0.85
-                for given, p in entries
-                if given == written.text
+                (written.text, p)
+                for p in self._first[written.text]
+                if Indel.normalized_similarity(surname.text, "".join(_name_tokens(p.surname))) >= 0.85
             ]
         if not candidates or surname.start - written.end != 1 or written.text in _NOT_SURNAMES:
             return None
@@ -730,17 +729,18 @@ class PupilNameClassifier:
             if has_case and not token.is_capitalised:
                 return None
             previous = tokens[i - 1].text if i > 0 else ""
-            is_parent_of = _PARENT_OF.search(lowered[max(0, token.start - 24) : token.start]) is not None
-            is_parent_of = (
-                is_parent_of or _CHILD_NOUN_AFTER.match(lowered[tokens[end_index].end :]) is not None
+            # "Mum of Chase", "that Hunter lad": the words around the name say it is a child.
+            is_introduced = (
+                _PARENT_OF.search(lowered[max(0, token.start - 24) : token.start]) is not None
+                or _CHILD_NOUN_AFTER.match(lowered[tokens[end_index].end :]) is not None
             )
-            if (previous in _DETERMINERS and not is_parent_of) or previous.isdigit():
+            if (previous in _DETERMINERS and not is_introduced) or previous.isdigit():
                 return None
             following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
             # "May I…", "Will you…": the name is a modal verb starting a question.
             if following in _PRONOUNS or following.isdigit():
                 return None
-            if previous in _PRONOUNS and not is_parent_of:
+            if previous in _PRONOUNS and not is_introduced:
                 return None
         # "Harry Kane", "Bart Simpson": a first name followed by another capitalised surname is someone else.
         if end_index + 1 < len(tokens) and has_case and token.is_capitalised:

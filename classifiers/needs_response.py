@@ -154,18 +154,11 @@ class NeedsResponseClassifier:
             sentence = lowered[s_start:s_end].strip()
             is_rhetorical = _RHETORICAL.search(sentence) is not None
             words = len(sentence.split())
-            if (
-                not is_rhetorical
-                and words >= 2
-                and (
-                    sentence.rstrip(" !.").endswith("?") or _QUESTION_START.match(_GREETING.sub("", sentence))
-                )
-            ):
+            has_mark = sentence.rstrip(" !.").endswith("?")
+            has_opener = _QUESTION_START.match(_GREETING.sub("", sentence)) is not None
+            if not is_rhetorical and words >= 2 and (has_mark or has_opener):
                 # A question mark after a question opener, or "is it true…?", is unmistakably asked.
-                clear = _CONFIRM.search(sentence) or (
-                    sentence.rstrip(" !.").endswith("?")
-                    and _QUESTION_START.match(_GREETING.sub("", sentence))
-                )
+                clear = (has_mark and has_opener) or _CONFIRM.search(sentence) is not None
                 hits.append((s_start, s_end, "question", 0.9 if clear else 0.8))
                 continue
             for pattern, kind, score in _KINDS:

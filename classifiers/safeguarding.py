@@ -456,7 +456,7 @@ _AWARENESS_AFTER = re.compile(
 _THING_BEFORE = re.compile(
     r"(?<![a-z])(?:letters?|books?|bags?|coats?|jumpers?|cardigans?|blazers?|bottles?|forms?|slips?|parcels?|post|emails?|"
     r"homework|shoes?|trainers|kit|hats?|gloves?|lunch\s*box(?:es)?|money|phones?|tablets?|ipads?|keyrings?|toys?|"
-    r"teddy|reports?|certificates?|photos?|uniform|glasses|coat|scarf|wellies|dinner\s+money|parcel|package|"
+    r"teddy|reports?|certificates?|photos?|uniform|glasses|scarf|wellies|package|"
     r"cat|dog|tortoise|hamster|rabbit)\s+(?:has\s+|have\s+|had\s+|is\s+|was\s+)?(?:\w+\s+)?$"
 )
 # Bounded on the left: "son " ends in "on ", and "my son didn't come home" is no curriculum mention.
