@@ -359,7 +359,11 @@ def train(
         "encoder": {"name": "all-MiniLM-L6-v2", "fingerprint": _encoder_fingerprint(encoder)},
         "training_data": digests,
         "evaluation": {"abuse": report.abuse, "school": report.school},
-        "platform": {"python": platform.python_version(), "numpy": np.__version__},
+        "platform": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "blas_kernels": _blas_kernels(),
+        },
     }
     save_heads(out_dir, heads, manifest)
     report.files = {p.name: p.stat().st_size for p in sorted(out_dir.iterdir()) if p.is_file()}
@@ -450,6 +454,14 @@ def _objective(label: str, scores: BinaryScores) -> float:
     b2 = SAFEGUARDING_BETA**2
     denominator = b2 * scores.precision + scores.recall
     return float((1 + b2) * scores.precision * scores.recall / denominator) if denominator else 0.0
+
+
+def _blas_kernels() -> list[str]:
+    """The OpenBLAS kernels numpy is using: the heads are byte-identical only across runs on the same kernel
+    (``socialguard train`` pins it; see ``bot.launcher``)."""
+    from threadpoolctl import threadpool_info
+
+    return sorted({str(i.get("architecture")) for i in threadpool_info() if i.get("internal_api") == "openblas"})
 
 
 def _file_digest(path: Path) -> str:
