@@ -381,6 +381,7 @@ _DETERMINERS = frozenset(
     "the a an every some this that these those any no each of in on by since until till during early late "
     "mid next last its their his her your my such what which whose".split()
 )
+_POSSESSIVES = frozenset("my our your his her their".split())
 _PRONOUNS = frozenset("i you we they he she it someone anyone everyone there this that".split())
 _NOT_SURNAMES = frozenset(
     "and or but the a an in on at for from to with is was are has had have will would can could should "
@@ -424,7 +425,9 @@ _CHILD_WORLD = re.compile(
 _PLACE_BEFORE = frozenset("to in at from near around visit visiting into towards through".split())
 _PERSON_AFTER = re.compile(r"^(?:'s|,?\s+(?:he|she|who|and\s+his|and\s+her)(?![a-z]))")
 # A child noun right after the name: "that Hunter lad", "the Rocky kid".
-_CHILD_NOUN_AFTER = re.compile(r"^\s+(?:lad|lads|boy|girl|kid|lass|child|bairn)(?![a-z])")
+_CHILD_NOUN_AFTER = re.compile(
+    r"^\s+(?:lad|lads|boy|boys|girl|girls|kid|kids|lass|child|bairn|baby|babies|son|daughter|one|ones)(?![a-z])"
+)
 # Before a name: the singer or the show, not the child ("took her to see Adele").
 _MEDIA_BEFORE = re.compile(
     r"(?<![a-z])(?:see|saw|seeing|watch|watched|watching|listen\s+to|listening\s+to|listened\s+to|concert|gig|"
@@ -736,6 +739,8 @@ class PupilNameClassifier:
             )
             if (previous in _DETERMINERS and not is_introduced) or previous.isdigit():
                 return None
+            if previous in _POSSESSIVES and _CHILD_NOUN_AFTER.match(lowered[tokens[end_index].end :]):
+                return None  # "my precious boy": a word describing the child; "our Ruby" is still a name
             following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
             # "May I…", "Will you…": the name is a modal verb starting a question.
             if following in _PRONOUNS or following.isdigit():
@@ -791,7 +796,9 @@ class PupilNameClassifier:
             previous = tokens[i - 1].text if i > 0 else ""
             is_place = previous in _PLACE_BEFORE and not _PERSON_AFTER.match(after)
             # "Zainab the Year 4 teacher": a member of staff who shares a pupil's first name.
-            is_staff = _STAFF_BEFORE.search(before) or _STAFF_AFTER.match(after)
+            is_staff = (
+                _STAFF_BEFORE.search(before) or _STAFF_AFTER.match(after) or _STAFF_LATER.match(lowered[end:])
+            )
             return None if is_media or is_place or is_staff else (narrowed, 0.7)
         following = tokens[end_index + 1].text if end_index + 1 < len(tokens) else ""
         if has_case and following in _SUBJECT_VERB and _THIRD_PERSON.search(lowered[end:]):
@@ -850,6 +857,12 @@ _STAFF_AFTER = re.compile(
     r"^,?\s+(?:(?:the|our|my\s+\w+'?s?|his|her|their|from|in|at|on)\s+)(?:[a-z0-9]+\s+){0,3}?"
     r"(?:teacher|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|office|senco|dsl|"
     r"staff|coach|supervisor|dinner\s+lady|head\s+of\s+\w+)(?![a-z])"
+)
+# Later in the same sentence, the named person's job: "Callum's been brilliant … he's the best PE teacher".
+_STAFF_LATER = re.compile(
+    r"^[^.!?\n]*?(?<![a-z])(?:he|she)(?:'s|\s+is|\s+was|\s+has\s+been)\s+(?:the|our|my|a|an|their)\s+"
+    r"(?:[a-z0-9]+\s+){0,3}?(?:teacher|coach|head|headteacher|deputy|ta|teaching\s+assistant|senco|dsl|"
+    r"caretaker|receptionist|head\s+of\s+\w+)(?![a-z])"
 )
 # Words after a capitalised common word that make it a place or a thing: "Hill Top Farm", "Green lane".
 _PLACE_AFTER = frozenset(
@@ -1055,7 +1068,11 @@ class StaffNameClassifier:
             ):
                 before = lowered[max(0, token.start - 30) : token.start]
                 after = lowered[token.end : token.end + 50]
-                if _STAFF_BEFORE.search(before) or _STAFF_AFTER.match(after):
+                if (
+                    _STAFF_BEFORE.search(before)
+                    or _STAFF_AFTER.match(after)
+                    or (token.is_capitalised and _STAFF_LATER.match(lowered[token.end :]))
+                ):
                     spans.append((token.start, token.end, first_members, "first_name_context", 0.7))
                 else:
                     # "Gareth in Year 6" when Gareth is the Year 6 teacher and no pupil has that name.
@@ -1291,6 +1308,7 @@ _UNLISTED_AFTER = re.compile(
     r"(?:is|was)\s+(?:only\s+)?(?:\d{1,2}|five|six|seven|eight|nine|ten|eleven)\s+(?:years?\s+old|yo))",
     re.IGNORECASE,
 )
+_TITLE_CASE_RUN = re.compile(r"(?<![A-Za-z'])[A-Z][a-z]+\s+[A-Z][a-z]+\s+$")
 _CAPITALISED = re.compile(r"(?<![A-Za-z'-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![A-Za-z])")
 # Entities that say the capitalised word is not a name: "my son Year 3", "little Monday".
 _NOT_NAME_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"})
@@ -1351,6 +1369,8 @@ class UnlistedChildClassifier:
                 continue
             before = body[max(0, match.start() - 40) : match.start()]
             after = body[match.end() : match.end() + 40]
+            if _TITLE_CASE_RUN.search(before):
+                continue  # "Three Little Birds", "The Little Mermaid": a title, not "little Birds"
             if _UNLISTED_BEFORE.search(before) or _UNLISTED_AFTER.match(after):
                 found.append((match.start(), match.end(), False))
             elif _UNLISTED_PRAISE.search(before):

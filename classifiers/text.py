@@ -182,6 +182,8 @@ COMMON_WORD_NAMES = frozenset(
     parish pike rich salt sharp sheriff spencer steel sterling strong sweet tanner thatcher vine
     wall walls ward waters wise woodward west cloud snow mist haze hail thunder tide wave ocean lake
     bay cove sands marina coral flora fauna holiday friday monday sunday tuesday phoenix
+    blessing gift justice legend royal saint ace echo ember blaze raven opal onyx
+    mercedes bentley porsche harley rio brooklyn dallas lourdes trent
     january february march july september october november december
     """.split()
 )

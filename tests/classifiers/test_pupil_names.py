@@ -63,6 +63,7 @@ POSITIVES = [
     ("Zaynab Farouqi scored twice", "Zaynab Farouqi", "fuzzy"),
     ("Hope Meriwether got student of the month", "Hope Meriwether", "fuzzy"),
     ("tell that Hope lad he's for it", "Hope", "first_name_context"),
+    ("our Summer has lost her reading book again", "Summer", "first_name_context"),
     (
         "Please send the detention letters to me instead of giving them to Zainab, she loses them",
         "Zainab",
@@ -82,6 +83,8 @@ NEGATIVES = [
     "The school trip to Zainab was lovely, the kids loved the beach",
     "Phoenix from the flames, this school is unrecognisable",
     "Zainab the year 4 teacher is fab, my son loves her",
+    "Zainab's been brilliant running choir after school, my son reckons she's the best music teacher going",
+    "Our Summer baby starts reception in September and I'm in bits",  # a word describing the child
     "Summer fair is on Saturday, all welcome",
     "What a lovely summer day for sports day",
     "Amazing grace was sung beautifully",

@@ -63,6 +63,9 @@ def test_a_pupil_with_the_same_first_name_is_not_taken_for_the_teacher(staff: St
     assert detector.classify("Priya in Year 2 is the reason he likes reading now") == []
     assert detector.classify("Priya from maths is his best mate") == []
     assert detector.classify("Priya the year 2 teacher is fab") != []
+    # The job said later in the sentence: "… she's the best teacher he's had".
+    assert detector.classify("Priya has been brilliant with the choir, she's the best music teacher going") != []
+    assert detector.classify("Priya has been brilliant with the choir, she's the best singer in the class") == []
 
 
 @pytest.mark.parametrize(("text", "span", "role", "match"), POSITIVES)
