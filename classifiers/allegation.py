@@ -37,13 +37,21 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     (
         r"help(?:s|ed|ing)\s+(?:him|her|them)sel(?:f|ves)\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:money|cash|funds?|takings|"
         r"donations|collection|kitty)|pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds|lot|proceeds|"
-        r"takings)|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
+        r"takings)|pocket(?:ed|ing|s)\s+(?:it|the\s+lot|the\s+difference|the\s+rest)(?![a-z])|"
+        r"kept\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:money|cash|takings|donations|proceeds|float)|(?:benefit|tax|insurance|"
+        r"expenses)\s+fraud|fake\s+(?:\w+\s+)?(?:tickets|sick\s+notes?|references|invoices|receipts|doctor'?s?\s+notes?)|"
+        r"(?:gave|gives|giving|handed|awarded)\s+(?:the\s+)?(?:\w+\s+){0,2}?contracts?\s+to\s+(?:his|her|their)\s+(?:own|mates?|"
+        r"friends?|wife|husband|brother|sister|son|daughter)|"
+        # "took the funding meant for my son's 1:1": money diverted from what it was given for.
+        r"(?:took|takes|taken|taking|used|uses|using|spent|spends|spending|divert(?:ed|s|ing)|moved)\s+(?:the\s+|his\s+|"
+        r"her\s+|my\s+\w+'s\s+)?(?:\w+\s+){0,2}?(?:funding|money|funds|grant|budget|premium)\s+(?:that\s+(?:was|were)\s+)?"
+        r"(?:meant|intended|earmarked|ring-?fenced|allocated|supposed\s+to\s+be)\s+for|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
         r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
         r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|"
         r"money|figures|expenses|results|register|registers|attendance|grades|marks)|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|defraud\w*|fraudulent|embezzlement|brib(?:ed|es|ing|ery)|(?:took|taking|takes|accepted|accepting|offered|paid|pays)\s+"
         r"(?:a\s+)?bribes?|launder\w*|forg(?:ed|ing|ery)|falsif\w*|(?:takes?|took|taking|taken)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
-        r"(?:money|cash|takings|donations)\s+home|(?:sell(?:s|ing)?|sold|flogg(?:ed|ing)|flogs?)\s+(?:off\s+)?(?:the\s+)?"
+        r"(?:money|cash|takings|donations|float)\s+home|(?:sell(?:s|ing)?|sold|flogg(?:ed|ing)|flogs?)\s+(?:off\s+)?(?:the\s+)?"
         r"(?:school'?s|pta'?s|academy'?s|kids'?|children'?s|pupils'?)(?=\s)|(?:charity|fund|raffle|appeal|collection)\s+"
         r"(?:\w+\s+)?that\s+(?:doesn'?t|does\s+not|didn'?t|did\s+not|never)\s+exist|owes\s+(?:everyone|everybody|half\s+the)",
         "fraud",
@@ -61,14 +69,20 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"off\s+(?:his|her|their)\s+face)(?![a-z])|(?:drinks?|drinking|drank)\s+"
         r"(?:at|in|on|during)\s+(?:work|school|the\s+job|the\s+trip)|(?:smell(?:s|ing|ed|t)?|stink(?:s|ing)?|stank|stunk|reek(?:s|ed|ing)?)\s+of\s+(?:alcohol|booze|drink|beer|wine|"
         r"vodka|weed|cannabis|skunk)|(?:drunk|pissed|hammered|stoned|high)\s+(?:and\s+)?in\s+charge"
-        r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|alcoholic|druggie|junkie|(?:drug\s+)?dealer",
+        r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|(?:smokes?|smoking|smoked)\s+(?:weed|cannabis|skunk|spliffs?|joints?)|alcoholic|druggie|junkie|(?:drug\s+)?dealer",
         "substance misuse at work",
     ),
     (
         r"(?:sell(?:s|ing)?|sold|flog(?:s|ging|ged)|charg(?:es|ing|ed)|suppl(?:ies|ying|ied)|deal(?:s|ing|t))\s+"
         r"(?:[\w£'-]+\s+){0,6}?(?:for\s+)?(?:disposable\s+)?(?:vapes?|drugs|weed|cannabis|coke|pills|cigarettes|fags|"
         r"booze|knives)|(?:sold|sells|selling|flogged|flogging)\s+(?:off\s+)?the\s+(?:raffle|tombola|auction|pta|"
-        r"school|donated)\s+\w+|never\s+saw\s+a\s+penny",
+        r"school|donated)\s+\w+|never\s+saw\s+a\s+penny|"
+        # Driving offences, as events: "was caught drink driving", "drives the minibus without a licence".
+        r"(?:caught|arrested|stopped|nicked|banned|convicted|done|pulled\s+over)\s+(?:for\s+)?(?:drink|drunk|drug)[\s-]?"
+        r"driv(?:ing|e)|(?:drink|drunk)[\s-]?driv(?:ing|e)\s+(?:ban|conviction|charge)|(?:drove|drives|driving)\s+"
+        r"(?:\w+\s+){0,3}?(?:drunk|over\s+the\s+limit|under\s+the\s+influence|without\s+(?:a\s+)?(?:licen[cs]e|insurance))|"
+        r"(?:lost|losing)\s+(?:his|her|their)\s+(?:driving\s+)?licen[cs]e\s+for|"
+        r"pull(?:ed|s|ing)\s+(?:a|his|her)\s+(?:knife|blade|machete)\s+on",
         "crime",
     ),
     (
@@ -101,7 +115,8 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"with)|touch(?:ed|es|ing)\s+(?:up\s+)?"
         + _CHILD_OBJECT
         + r"|groom(?:ed|s|ing)|paedo\w*|pedo\w*|nonces?|perverts?|"
-        r"pervs?|predators?|watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|flash(?:ed|ing)(?!\s+(?:a|an|the|his|her|their|my|it))|"
+        r"pervs?|predators?|(?:film|photograph|video)(?:s|ed|ing)\s+(?:the\s+)?(?:girls|boys)(?:'|\s+(?:on|in|at|getting|"
+        r"changing))|watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|flash(?:ed|ing)(?!\s+(?:a|an|the|his|her|their|my|it))|"
         r"(?:messag(?:ed|es|ing)|text(?:ed|s|ing)|dm'?(?:ed|s|ing)|snapchatt?(?:ed|ing)|add(?:ed|s|ing))\s+(?:a|the|one\s+of\s+the|"
         r"two|some|several|his|her)?\s*(?:[\w'-]+\s+){0,3}?(?:lad|lads|girl|girls|boy|boys|pupils?|students?|kids?)\s+"
         r"(?:on|via|over)\s+(?:instagram|insta|snapchat|snap|facebook|whatsapp|tiktok|social\s+media)|"
@@ -109,9 +124,11 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "sexual misconduct",
     ),
     (
-        r"(?:was|got|been|being|is|has\s+been)\s+(?:suspended|sacked|fired|arrested|charged|convicted|struck\s+off|cautioned|"
-        r"done\s+for)|(?:under|facing)\s+(?:a\s+)?(?:police\s+)?investigation|(?:being|been)\s+(?:investigated|probed|"
-        r"looked\s+(?:at|into)\s+by)|caught\s+(?:\w+ing|with|on\s+camera|red-?handed)|racist\s+(?:to|towards|abuse|comments|remarks)|"
+        r"(?:was|got|been|being|is|has\s+been)\s+(?:suspended|sacked|fired|dismissed|disqualified|arrested|charged|convicted|"
+        r"struck\s+off|cautioned|done\s+for|found\s+guilty|banned)|(?:walked|marched|escorted|frogmarched|taken)\s+(?:off|out\s+of)\s+"
+        r"(?:the\s+)?(?:\w+\s+){0,2}?(?:by\s+(?:\w+\s+)?police|in\s+handcuffs)|(?:never|didn'?t|did\s+not|failed\s+to)\s+"
+        r"declare(?:d)?\s+(?:it|that|an?\s+(?:conflict|interest))|malpractice|(?:under|facing)\s+(?:a\s+)?(?:police\s+)?investigation|(?:being|been)\s+(?:investigated|probed|"
+        r"looked\s+(?:at|into)\s+by)|caught\s+(?:(?:him|her|them)\s+)?(?:\w+ing|with|on\s+(?:camera|cctv)|red-?handed)|racist\s+(?:to|towards|abuse|comments|remarks)|"
         r"(?:is|was|'s)\s+(?:a\s+)?racist|discriminat\w*\s+against|fak(?:ed|es|ing)\s+(?:the\s+|its\s+|their\s+|our\s+|"
         r"his\s+|her\s+)?(?:\w+\s+)?(?:results|grades|sats|registers?|attendance|data|figures|marks)|"
         r"(?:fill(?:s|ed|ing)?\s+in|writ(?:es|ing)|wrote|chang(?:es|ed|ing))\s+(?:the\s+)?answers\s+for|"
@@ -126,7 +143,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"lost\s+(?:my|a|the|our)\s+(?:\w+\s+)?(?:son|daughter|child|kid|pupil|boy|girl)(?!'s|s\b)|"
         r"left\s+(?:my|a|the|our)\s+(?:\w+\s+)?(?:child|son|daughter|kid|pupil|boy|girl)\s+(?:alone|behind|unattended|outside)|"
         r"neglect(?:ed|s|ing)\s+|ignor(?:ed|es|ing)\s+(?:a\s+|the\s+|my\s+|our\s+)?(?:safeguarding|bullying|abuse|disclosure|"
-        r"concerns?|allegations?)|(?:is|are|was|were)\s+(?:a\s+)?(?:corrupt|criminals?|bent)|"
+        r"concerns?|allegations?)|(?:is|are|was|were)\s+(?:a\s+)?(?:corrupt|criminals?|bent)|off-?roll(?:s|ed|ing)?|"
         r"knew\s+(?:about\s+)?(?:\w+\s+){0,4}?(?:and|but)\s+(?:did|said)\s+nothing|did\s+nothing\s+(?:about|to\s+stop)\s+"
         r"(?:the\s+|this\s+|that\s+|my\s+\w+'s\s+)?(?:abuse|bullying|assault|attack|harassment)",
         "misconduct",
@@ -148,8 +165,9 @@ _TARGETS: tuple[tuple[str, str], ...] = (
         r"music|supply|cover|reception|nursery|maths|english|science|art)\s+)?(?:teachers?|deputy(?:\s+head(?:teacher)?)?|"
         r"caretakers?|ta|tas|teaching\s+assistants?|receptionists?|office\s+(?:manager|staff|lady|ladies)|secretary|senco|"
         r"dsl|staff(?:\s+members?)?|member\s+of\s+staff|dinner\s+lad(?:y|ies)|lunchtime\s+(?:supervisors?|staff)|cook|chef|"
-        r"coach|business\s+manager|bursar|governors?|chair\s+of\s+governors|site\s+manager|head\s+of\s+year|"
-        r"minibus\s+driver|lollipop\s+(?:lady|man)|nurse|treasurer|pta\s+(?:chair|treasurer|secretary))",
+        r"coach|business\s+manager|bursar|governors?|chair\s+of\s+governors|site\s+manager|head\s+of\s+year|head\s+of\s+(?!the\b|school\b)[a-z]+|"
+        r"minibus\s+driver|lollipop\s+(?:lady|man)|nurse|treasurer|pta\s+(?:chair|treasurer|secretary)|trip\s+leaders?|"
+        r"form\s+tutors?|tutor|cover\s+supervisor|(?:\w+\s+)?manager|chair)",
         "staff",
     ),
     (r"(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+", "staff"),
@@ -210,8 +228,9 @@ _REPORTED = re.compile(
 # from flagging the comment on its own.
 _HEARSAY = re.compile(
     r"(?<![a-z])(?:(?:i'?ve\s+|i\s+have\s+|i\s+|we'?ve\s+|we\s+)?(?:heard|hearing)|word\s+(?:is|on\s+the\s+street)|"
-    r"rumou?r(?:s|ed)?\s+(?:is|are|has\s+it|going\s+round)|apparently|supposedly|allegedly|"
-    r"(?:someone|somebody|people|everyone)\s+(?:said|says|is\s+saying|are\s+saying|told)|"
+    r"rumou?r(?:s|ed)?\s+(?:[a-z]+\s+){0,4}?(?:is|are|has\s+it|going\s+round)|apparently|supposedly|allegedly|"
+    r"(?:someone|somebody|people|everyone)\s+(?:(?:at|on|in|from)\s+(?:the\s+)?[a-z]+\s+)?(?:said|says|is\s+saying|"
+    r"are\s+saying|told)|sounds\s+like|"
     r"(?:my|a|his|her|our|their)\s+(?:\w+\s+)?(?:cousin|friend|mate|neighbour|sister|brother|mum|mam|dad|wife|husband|"
     r"partner|son|daughter|nan|gran|colleague|pal|kids?|lad|girl|boy)\s+(?:says|said|reckons|heard|told\s+(?:me|us))|"
     r"(?:told|tells|telling)\s+(?:my|our)\s+\w+(?:\s+that)?\s+(?=\w))"

@@ -89,6 +89,35 @@ POSITIVES = [
         "Mr Achterberg turned up to the trip stinking of drink",
         "staff",
     ),
+    # Claims phrased as events rather than accusations.
+    (
+        "The head of PE was caught drink driving in November and he's still teaching",
+        "The head of PE was caught drink driving",
+        "staff",
+    ),
+    ("The trust just pocketed it.", "The trust just pocketed it", "school"),
+    (
+        "the SENCo took the funding that was meant for my son's 1:1",
+        "the SENCo took the funding that was meant for",
+        "staff",
+    ),
+    ("Brookfield has been off-rolling the weaker year 6s", "Brookfield has been off-rolling", "school"),
+    (
+        "The site manager lets his mate sit in the car park filming the girls on his phone",
+        "The site manager lets his mate sit in the car park filming the girls on",
+        "staff",
+    ),
+    (
+        "Mrs Fairbrother was walked off site by two police officers on Tuesday",
+        "Mrs Fairbrother was walked off site by two police",
+        "headteacher",
+    ),
+    ("The PTA chair kept the raffle money", "The PTA chair kept the raffle money", "staff"),
+    (
+        "Mr Achterberg smokes weed in his car at lunch",
+        "Mr Achterberg smokes weed",
+        "staff",
+    ),
 ]
 
 NEGATIVES = [
@@ -111,6 +140,10 @@ NEGATIVES = [
     "The school told us it was a sprain so we didn't worry",
     "My son saw a lad from the school flashing a blade on the bus",
     "Mrs Fairbrother held Kieran's hand by the gate all the way to the bus",
+    "Mr Achterberg was walked off the pitch after he twisted his ankle",
+    "The police gave year 6 a talk about drink driving",
+    "The head of PE was filming the sports day races for the website",
+    "The PTA chair kept the raffle going for another week",
 ]
 
 
@@ -137,6 +170,8 @@ def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
         "My cousin says the head was sacked from her last school for hitting a kid",
         "Kieran told our Amy his dad hits him with a belt",
         "Apparently the caretaker has been nicking the dinner money",
+        "Rumour at the gate is the caretaker's been nicking diesel",
+        "Someone at the gate said the caretaker had been sacked",
         "The Gazette says the head is under investigation for fraud",
         "The Echo's saying a teacher at the school is under investigation",
         "The Echo says a teacher at a school in Leeds has been arrested",
