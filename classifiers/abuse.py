@@ -43,7 +43,7 @@ _STRONG_INSULTS = _words(
     fuck-?wits? fuck-?tards? morons? imbeciles? cretins? half-?wits? dim-?wits? nit-?wits? buffoons?
     dumb-?ass(?:es)? jackass(?:es)? cock-?wombles? wazzocks? bawbags? roasters? nonces? paedos? pedos?
     muppets?(?!\s+(?:christmas|show|movie|film|treasure|most))
-    waste\s+of\s+(?:space|oxygen|skin|air|a\s+salary) lowlifes? low-lifes? degenerates? scroungers?
+    wastes?\s+of\s+(?:space|oxygen|skin|air|a\s+salary) lowlifes? low-lifes? degenerates? scroungers?
     (?:an?|little|jumped[\s-]up)\s+(?:little\s+)?nobod(?:y|ies) scrotes? wastemen wasteman bell-?ends?
     toe-?rags? nob-?heads? doylems? bin-?dippers? knob-?jockeys? gormless\s+\w+
     thick\s+as\s+(?:mince|pig\s?shit|two\s+short\s+planks|a\s+brick|shit|a\s+plank)
@@ -65,7 +65,7 @@ _CONTEXTUAL_INSULTS = _words(
     r"""
     idiots? clowns? pigs? cows? dogs? rats? snakes? cockroaches? parasites? leeches? scum vermin animals?
     gits? prats? dicks? cocks? knobs? tarts? witch(?:es)? hags? trolls? losers? cowards? weirdos? freaks?
-    psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies?
+    psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies? dossers?
     junkies? chavs? hypocrites? disgraces? snobs? jobsworths? melts? planks? wasters? dozy\s+\w+ grass(?:es)?
     feral
     fags? dykes? bints? slappers? trollops? madams?
@@ -113,7 +113,7 @@ _INSULT_FRAME = re.compile(
     r"utter|proper|right|bunch\s+of|pack\s+of|load\s+of|lot\s+of|shower\s+of|run\s+by|staffed\s+by|of\s+a|"
     r"like\s+an?|bloody|fucking|f\*+ing|stupid|useless|lazy|fat|ugly|thick|lying|nasty|old|dirty|filthy|"
     r"spineless|pathetic|incompetent|vile|horrible|disgusting|smug|evil|two-faced|jumped[\s-]up|thieving|"
-    r"miserable|bent|greedy|sad)(?:[\s,]+[a-z'*-]+){0,3}[\s,]+)$"
+    r"miserable|bent|greedy|sad|full\s+of)(?:[\s,]+[a-z'*-]+){0,4}[\s,]+)$"
 )
 
 # Reported language is a complaint about someone else's words, not abuse by the commenter:
@@ -226,7 +226,8 @@ _HATE = re.compile(
 _SHUNNING = re.compile(
     _w(
         r"keep\s+(?:your|ur)\s+(?:kids?|children|child|son|daughter|little\s+ones?)\s+away"
-        r"|(?:he|she|they)\s+(?:smells?|stinks?|reeks?)(?!\s+(?:lovely|nice|good|great|amazing|of\s))"
+        # Not when reported as the reason a child is picked on: "he gets picked on for how he smells".
+        r"|(?<!how\s)(?<!because\s)(?:he|she|they)\s+(?:smells?|stinks?|reeks?)(?!\s+(?:lovely|nice|good|great|amazing|of\s))"
         r"|(?<!my\s)(?<!our\s)(?:son|daughter|kid|child|boy|girl|one)?(?<![a-z])(?:has|have|'s\s+got|got)\s+"
         r"(?:nits|lice|fleas|head\s*lice)(?!\s+(?:treatment|letter|shampoo|comb|spray))"
         r"|(?:smelly|feral|scruffy|minging|skanky|manky|rough)\s+(?:kids?|children|family|families|brats?|little\s+\w+|lot)"
@@ -329,6 +330,14 @@ _RULES: tuple[_Rule, ...] = (
         "hostile call against a person",
         "hostile",
     ),
+    # An imperative opening a sentence: "Burn it down and start again".
+    _Rule(
+        re.compile(r"(?:(?<![^.!?\n])|(?<=[.!?\n]\s))(?:just\s+)?(?:burn|torch)\s+(?:it|the\s+(?:place|school|lot|building))\s+down"),
+        Label.THREAT,
+        0.9,
+        "threat of arson or attack on a building",
+        "arson",
+    ),
     _Rule(
         re.compile(_w(rf"{_THREAT_SUBJECT}\s+(?:\w+\s+){{0,2}}?(?:{_ARSON})")),
         Label.THREAT,
@@ -361,7 +370,8 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             _w(
                 r"i\s+know\s+where\s+(?:you|u|he|she|they|the\s+\w+|your\s+\w+)\s+lives?|watch\s+(?:your|ur|yer)\s+back"
-                r"|(?:i|we)\s+know\s+(?:what\s+car|which\s+car|which\s+house|where|what\s+time|what\s+route)\s+(?:you|u|he|she|"
+                r"|(?:i|we)\s+(?:all\s+)?know\s+(?:which|what)\s+car\s+is\s+(?:yours|his|hers)|know\s+where\s+(?:you|he|she)\s+parks?"
+                r"|(?:i|we)\s+(?:all\s+)?know\s+(?:what\s+car|which\s+car|which\s+house|where|what\s+time|what\s+route)\s+(?:you|u|he|she|"
                 r"they|the\s+(?:head|headteacher|deputy|teacher|caretaker|senco|receptionist)|your\s+\w+)\s+(?:drives?|parks?|"
                 r"walks?\s+home|goes\s+(?:home|after)|leaves?|gets\s+home)"
                 r"|(?:you|u|ya)(?:'ll|ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna|\s+gonna)\s+"
@@ -369,8 +379,13 @@ _RULES: tuple[_Rule, ...] = (
                 r"|wait\s+(?:till|until|til|'til|'till)\s+i\s+(?:see|get\s+hold\s+of|catch|find|get)\s+"
                 r"(?:you|u|ya|him|her|them|that\s+\w+|the\s+\w+)"
                 r"|i'?(?:ll|m)\s+(?:be\s+)?(?:waiting|coming)\s+for\s+(?:you|him|her|them)\s+(?:at|outside|by)\s+"
-                r"(?:the\s+|your\s+)?(?:gates?|school|playground|house|home|door|car\s*park)"
+                r"(?:the\s+|your\s+)?(?:gates?|school|playground|house|home|door|car\s*park)(?!\s+with\s)"
                 r"|i'?ll\s+see\s+(?:you|u|him|her|them)\s+outside"
+                rf"|(?:{_THREAT_SUBJECT}|(?:a\s+few|some|a\s+couple|a\s+load)\s+of\s+us\s+(?:should|need\s+to|ought\s+to|will|"
+                r"'ll))\s+(?:\w+\s+){0,2}?(?:be\s+waiting\s+for\s+(?:you|him|her|them)(?!\s+to\s)(?![^.!?\n]{0,40}\swith\s+(?:your|his|her|their|the|a)\s)|pay\s+(?:you|him|her|them)\s+a\s+"
+                r"(?:little\s+)?visit|(?:pop|go)\s+round\s+(?:to\s+)?(?:your|his|her|their)\s+(?:house|place|home|flat)|"
+                r"(?:pop|go)\s+round\s+(?:there\s+)?and\s+(?:have\s+a\s+(?:word|chat)|sort\s+(?:him|her|them)\s+out))"
+                r"|see\s+how\s+(?:you|he|she|they)\s+likes?\s+it"
                 r"|(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:be\s+|going\s+to\s+be\s+|gonna\s+be\s+)(?:outside|waiting\s+(?:outside|at))"
                 r"\s+(?:your|ur|yer|his|her|their)\s+(?:house|home|door|front\s+door|flat|car)(?!\s+(?:to|with|for)\s)"
                 r"|(?:you|u|he|she|they)(?:'ve|\s+have|\s+has|'s)\s+been\s+warned|(?:your|his|her|their)\s+days\s+are\s+numbered"
@@ -394,7 +409,11 @@ _RULES: tuple[_Rule, ...] = (
 
 _CONTEXTUAL_RE = re.compile(_w(_CONTEXTUAL_INSULTS))
 _OF_A = re.compile(r"\s+of\s+an?\s+[a-z]+")
-_LEADING_ADJECTIVE = re.compile(rf"(?<![a-z])(?:{_INSULT_ADJECTIVES})(?:[\s,]+[a-z-]+)?[\s,]+$")
+# Adjectives that make a contextual insult name-calling when they lead it ("sad bitter old witch").
+_LEADING_ONLY = r"sad|bitter|miserable|jumped[\s-]up|lying|thieving|greedy|dirty|filthy|stuck[\s-]up|two[\s-]faced"
+_LEADING_ADJECTIVE = re.compile(
+    rf"(?<![a-z])(?:{_INSULT_ADJECTIVES}|{_LEADING_ONLY})(?:[\s,]+[a-z-]+){{0,2}}[\s,]+$"
+)
 # "She was a witch in the nativity", "dressed as a pig for book day": costumes and roles, not insults.
 _ROLE_PLAY = re.compile(
     r"(?<![a-z])(?:dressed|dressing|costume|played|playing|plays|role|part|as)(?:\s+up)?\s+(?:as\s+)?(?:an?|the)\s+(?:\w+\s+)?$"
@@ -434,6 +453,8 @@ class AbuseClassifier:
                 for match in rule.pattern.finditer(view):
                     start, end = match.span()
                     if rule.label is Label.THREAT and rule.kind == "violence":
+                        if _EXASPERATION_AFTER.match(lowered, end):
+                            continue
                         verb = match.groupdict().get("verb") or ""
                         kind = "life" if _LIFE_VERBS.match(verb) else "violence"
                         found.append(
@@ -490,6 +511,11 @@ class AbuseClassifier:
         return findings
 
 
+# A parent's exasperation, not a threat: "I'll kill him if he's lost another blazer".
+_EXASPERATION_AFTER = re.compile(
+    r"\s+(?:if|when)\s+(?:he|she|they)(?:'s|'ve|\s+has|\s+have)?\s+(?:gone\s+and\s+)?(?:lost|forgotten|forgot|broken|"
+    r"broke|left|ruined|eaten|spent|wrecked|torn|ripped|drawn|scribbled)(?![a-z])"
+)
 _THREAT_TEXT = {"life": "threat to kill or seriously injure", "violence": "threat of violence"}
 _CONTEXTUAL_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.75, "insult aimed at a person", "insult")
 _DOUBLE_INSULT_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.8, "insult aimed at a person", "name_calling")
@@ -524,12 +550,15 @@ def _dedupe(found: list[tuple[int, int, _Rule]], text: str) -> list[tuple[int, i
             p_start, p_end, p_rule = merged[-1]
             if p_rule.label is rule.label and p_end <= start and _JOINER.fullmatch(text[p_end:start]):
                 best = p_rule if p_rule.score >= rule.score else rule
+                if {p_rule.kind, rule.kind} <= _INSULT_KINDS and _CONTEXTUAL_RE.search(text, p_start, end):
+                    best = _DOUBLE_INSULT_RULE  # "a liar and a fraud": two insults are name-calling
                 merged[-1] = (p_start, max(end, p_end), best)
                 continue
         merged.append((start, end, rule))
     return sorted(merged, key=lambda f: (f[0], f[2].label))
 
 
+_INSULT_KINDS = frozenset({"insult", "name_calling"})
 _JOINER = re.compile(r"[\s,]{0,3}(?:(?:and|or)\s+(?:an?\s+)?|of\s+an?\s+)?")
 
 

@@ -74,6 +74,22 @@ POSITIVES = [
         Label.THREAT,
         "I'll be waiting for you outside the school",
     ),
+    # Veiled threats with no violent word.
+    (
+        "someone should be waiting for her at the gate one night",
+        Label.THREAT,
+        "someone should be waiting for her",
+    ),
+    ("A few of us should pay him a visit", Label.THREAT, "A few of us should pay him a visit"),
+    ("Knock on his door, see how he likes it", Label.THREAT, "see how he likes it"),
+    # Name-calling built from words that are insults only in context.
+    ("the mum who complained is a sad bitter old witch", Label.ABUSE, "sad bitter old witch"),
+    ("Okafor is a liar and a fraud", Label.ABUSE, "liar and a fraud"),
+    ("the parents moaning on here are wastes of oxygen", Label.ABUSE, "wastes of oxygen"),
+    ("Staff room full of dossers", Label.ABUSE, "dossers"),
+    ("Rotten from top to bottom. Burn it down and start again", Label.THREAT, "Burn it down"),
+    ("Maybe somebody should go round and have a word", Label.THREAT, "somebody should go round and have a word"),
+    ("We all know what car he drives.", Label.THREAT, "We all know what car he drives"),
 ]
 
 NEGATIVES = [
@@ -114,6 +130,11 @@ NEGATIVES = [
     "I'll be waiting at the gate at 3",
     "Thank you for a wonderful term",
     "Mr Dickens' class read Great Expectations",
+    "I'll kill him if he's lost another blazer 🙈 third one this year",  # exasperation, not a threat
+    "I'll be waiting for you at the gate with your PE kit x",
+    "The candle was burning down nicely at the carol service",
+    "Someone should be waiting for the kids at the gate to hand out leaflets",
+    "my son says he gets picked on for how he smells",  # a report of bullying, not shaming
 ]
 
 
@@ -162,6 +183,7 @@ def test_slurs_score_as_hate_when_used(detector: AbuseClassifier) -> None:
         ("I know where you live", True),  # a threat
         ("this is f***ing ridiculous", False),  # untargeted: the model decides
         ("some pillock parked across the gate again", False),
+        ("Mr Okafor is a liar and a fraud", True),  # two insults together are name-calling
     ],
 )
 def test_only_decisive_rules_stand_when_the_model_says_no(
