@@ -197,7 +197,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:filmed|filming|recorded|recording|videoed)\s+(?:a\s+|the\s+)?(?:fight|him|her|them|it|my\s+\w+)[^.!?\n]{0,50}?"
-            r"(?:posted|shared|put|sent|uploaded|spread)|(?:posted|shared|put|uploaded|spread)\s+(?:it|a\s+video|videos?|"
+            r"(?:posted|shared|put|sent|uploaded|spread|all\s+over\s+(?:tiktok|snapchat|snap|instagram|insta|whatsapp|"
+            r"social\s+media|the\s+internet))|(?:posted|shared|put|uploaded|spread)\s+(?:it|a\s+video|videos?|"
             r"photos?|pictures?|clips?)\s+(?:of\s+(?:him|her|them|a\s+\w+|my\s+\w+)\s+)?(?:on|online|to|all\s+over)\s+"
             r"(?:tiktok|snapchat|snap|instagram|insta|youtube|facebook|whatsapp|social\s+media|online|the\s+group\s+chat)"
         ),
@@ -222,7 +223,9 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:being|been|gets|getting|got|is|was)\s+called\s+(?:\w+\s+)?(?:names|fat|ugly|stupid|thick|smelly|gay|"
             r"a\s+(?:freak|loser|weirdo|slag|tramp))|(?:being|been|gets|getting|got)\s+(?:pushed|shoved|hit|kicked|punched|"
             r"tripped|thumped|slapped|spat\s+on|jumped|battered)\s+(?:around|about|over|up|every|again|at\s+break|in\s+the)|"
-            r"pick(?:s|ed|ing)\s+on|gang(?:s|ed|ing)?\s+up|left\s+out\s+(?:again|every|all)|beat(?:en)?\s+up|"
+            r"(?<!litter\s)(?<!litter-)pick(?:s|ed|ing)\s+on|gang(?:s|ed|ing)?\s+up|"
+            r"(?:got|been|was|were|get|gets|getting)\s+(?:jumped|battered|beaten\s+up|set\s+upon|mugged|stabbed|glassed)"
+            r"(?!\s+\d|\s+(?:in|at)\s+(?:the\s+)?(?:final|match|game|semis?|league|cup|football|rugby|netball|hockey))|left\s+out\s+(?:again|every|all)|beat(?:en)?\s+up|"
             r"racist\s+(?:abuse|comments|names|remarks|bullying)|homophobic|"
             r"(?:came|comes|coming)\s+home\s+(?:\w+\s+)?(?:upset|crying|in\s+tears|with\s+(?:bruises|a\s+black\s+eye|cuts|"
             r"scratches|marks))|(?:scared|afraid|frightened|terrified|doesn'?t\s+want|refuses|refusing)\s+to\s+(?:go\s+)?"
@@ -256,7 +259,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:drunk|hammered|pissed|stoned|high|smell(?:ed|s|t)?\s+of\s+(?:alcohol|booze|drink|weed))"
-            r"(?!\s+(?:it|them|home|up|off|five|fives|school|achiever|achievers|standards?|quality|vis))[^.!?\n]{0,60}?"
+            r"(?!\s+(?:it|them|home|up|off|five|fives|school|achiever|achievers|standards?|quality|vis|st|street|road|rd|"
+            r"expectations|hopes|chair|heels|jump|temperature))[^.!?\n]{0,60}?"
             r"(?:trip|kids|children|pupils|class|minibus|pick-?\s?up|school\s+run)|(?:trip|minibus|class|pick-?\s?up|"
             r"school\s+run)[^.!?\n]{0,60}?(?:drunk|hammered|stoned)(?![a-z])"
         ),
@@ -320,7 +324,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"court\s+orders?|injunction|non-?\s?molestation|restraining\s+order|child\s+arrangements?\s+order|"
-            r"prohibited\s+steps|(?:not|isn'?t|is\s+not|aren'?t|are\s+not|isnt)\s+allowed\s+(?:to\s+)?(?:collect|pick\s+"
+            r"prohibited\s+steps|(?:not|isn'?t|is\s+not|aren'?t|are\s+not|isnt)\s+(?:allowed|supposed)\s+(?:to\s+)?(?:collect|pick\s+"
             r"(?:him|her|them)\s+up|pick\s+up|see|contact|near|have\s+contact|know\s+where)|no\s+contact\s+with"
         ),
         "court_order",
@@ -329,8 +333,9 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:doesn'?t|does\s+not|don'?t|do\s+not|didn'?t|did\s+not|never|won'?t)\s+(?:give\s+(?:my\s+)?|gave\s+(?:my\s+)?)?"
-            r"(?:consent|permission)|withdraw\w*\s+(?:my\s+|our\s+|his\s+|her\s+)?(?:consent|permission)|"
-            r"(?:take|took|remove|delete|taken)\s+(?:down\s+)?(?:that|the|this|my\s+\w+'?s?|our\s+\w+'?s?)\s+(?:photo|picture|"
+            r"(?:consent|permission)|withdr[ae]w\w*\s+(?:my\s+|our\s+|his\s+|her\s+|the\s+)?(?:photo\s+|image\s+|name\s+)?"
+            r"(?:consent|permission)|"
+            r"(?:take|took|remove|delete|taken)\s+(?:down\s+)?(?:that|the|this|my\s+\w+'?s?|our\s+\w+'?s?)\s+(?:\w+\s+)?(?:photo|picture|"
             r"image|video|post)(?:\s+(?:down|off))?|shouldn'?t\s+be\s+(?:in|on)\s+(?:any\s+)?(?:photos?|pictures?|"
             r"social\s+media|the\s+internet|facebook|online)|(?:must|mustn'?t|can'?t|cannot|shouldn'?t|should\s+not)\s+"
             r"(?:\w+\s+){0,2}(?:be\s+)?(?:photographed|posted|shown\s+online|identified|named\s+online)"
@@ -419,7 +424,11 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:worried|concerned)\s+(?:about|for)\s+(?:a|this|that|one|my|her|his)\s+(?:\w+\s+)?(?:child|pupil|girl|boy|friend|"
             r"son|daughter)|(?:at\s+risk|not\s+safe|unsafe|in\s+danger)(?!\s+of\s+(?:missing|losing|being\s+late))|"
             r"(?:friends|we|i|everyone|teachers)(?:\s+(?:are|am|is)\s+|'re\s+|'m\s+)(?:really\s+|so\s+|very\s+)?(?:worried|concerned)|"
-            r"(?:told|telling|tells)\s+(?:me|us)\s+(?:something|things)\s+(?:about|that)"
+            r"(?:told|telling|tells)\s+(?:me|us)\s+(?:something|things)\s+(?:about|that)|"
+            # "Something my daughter told me last night about a girl in her form": a child passing on a worry.
+            r"(?:something|what|things?)\s+(?:my\s+(?:son|daughter|child|kid|boy|girl|lad)|she|he)\s+(?:told|has\s+told|said\s+to)\s+"
+            r"(?:me|us)\s+(?:\w+\s+){0,3}?about\s+(?:a|another|one\s+of\s+the|her|his)\s+(?:\w+\s+)?(?:girl|boy|child|kid|pupil|"
+            r"lad|friend|classmate)"
         ),
         "concern",
         0.6,

@@ -74,6 +74,13 @@ POSITIVES = [
     ("Mr Lyle smelled of alcohol at pick up with the kids", "adult_harm"),
     ("we moved to get away from their dad, please keep them off the website", "court_order"),
     ("he has a nut allergy and was given a cake with almonds in it", "medical"),
+    # Attacks filmed and spread, consent withdrawn, a child passing on a worry.
+    ("he got jumped by the canal by lads from another school", "bullying"),
+    ("someone filmed it and its all over tiktok with his face", "image_sharing"),
+    ("We withdrew photo consent in September for a reason", "consent"),
+    ("Please take down the netball photo with her in it", "consent"),
+    ("her father is not supposed to know where she is", "court_order"),
+    ("Something my daughter told me last night about a girl in her form", "concern"),
 ]
 
 NEGATIVES = [
@@ -99,6 +106,11 @@ NEGATIVES = [
     "Absolutely hammered it on the school run this morning, ten minutes flat",
     "High fives all round for the class assembly",
     "Had to wear the same jumper every day of the residential, he loved it",
+    # Sport, streets and litter picks.
+    "Our rugby lads got battered 42-3 but heads up boys",
+    "Burger King on the high st is rammed with kids every lunchtime",
+    "So good to see young people litter picking on the canal path",
+    "Something my son told me about his teacher made me laugh",
 ]
 
 
