@@ -332,7 +332,9 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # An imperative opening a sentence: "Burn it down and start again".
     _Rule(
-        re.compile(r"(?:(?<![^.!?\n])|(?<=[.!?\n]\s))(?:just\s+)?(?:burn|torch)\s+(?:it|the\s+(?:place|school|lot|building))\s+down"),
+        re.compile(
+            r"(?:(?<![^.!?\n])|(?<=[.!?\n]\s))(?:just\s+)?(?:burn|torch)\s+(?:it|the\s+(?:place|school|lot|building))\s+down"
+        ),
         Label.THREAT,
         0.9,
         "threat of arson or attack on a building",
@@ -410,7 +412,9 @@ _RULES: tuple[_Rule, ...] = (
 _CONTEXTUAL_RE = re.compile(_w(_CONTEXTUAL_INSULTS))
 _OF_A = re.compile(r"\s+of\s+an?\s+[a-z]+")
 # Adjectives that make a contextual insult name-calling when they lead it ("sad bitter old witch").
-_LEADING_ONLY = r"sad|bitter|miserable|jumped[\s-]up|lying|thieving|greedy|dirty|filthy|stuck[\s-]up|two[\s-]faced"
+_LEADING_ONLY = (
+    r"sad|bitter|miserable|jumped[\s-]up|lying|thieving|greedy|dirty|filthy|stuck[\s-]up|two[\s-]faced"
+)
 _LEADING_ADJECTIVE = re.compile(
     rf"(?<![a-z])(?:{_INSULT_ADJECTIVES}|{_LEADING_ONLY})(?:[\s,]+[a-z-]+){{0,2}}[\s,]+$"
 )

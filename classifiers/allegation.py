@@ -48,9 +48,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:meant|intended|earmarked|ring-?fenced|allocated|supposed\s+to\s+be)\s+for|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
         r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
         r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|"
-        r"money|figures|expenses|results|register|registers|attendance|grades|marks)|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
+        r"money|figures|expenses|results|register|registers|attendance|grades|marks|(?:sats|exams?|tests?|data)(?!\s+(?:results|data|figures|marks|grades)))|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|defraud\w*|fraudulent|embezzlement|brib(?:ed|es|ing|ery)|(?:took|taking|takes|accepted|accepting|offered|paid|pays)\s+"
-        r"(?:a\s+)?bribes?|launder\w*|forg(?:ed|ing|ery)|falsif\w*|(?:takes?|took|taking|taken)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+        r"(?:a\s+)?bribes?|(?:taking|takes|took|taken|getting|gets|got)\s+(?:\w+\s+)?(?:backhanders?|kickbacks?|bungs?)|launder\w*|forg(?:ed|ing|ery)|falsif\w*|(?:takes?|took|taking|taken)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
         r"(?:money|cash|takings|donations|float)\s+home|(?:sell(?:s|ing)?|sold|flogg(?:ed|ing)|flogs?)\s+(?:off\s+)?(?:the\s+)?"
         r"(?:school'?s|pta'?s|academy'?s|kids'?|children'?s|pupils'?)(?=\s)|(?:charity|fund|raffle|appeal|collection)\s+"
         r"(?:\w+\s+)?that\s+(?:doesn'?t|does\s+not|didn'?t|did\s+not|never)\s+exist|owes\s+(?:everyone|everybody|half\s+the)",
@@ -65,11 +65,12 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     (
         r"(?:drunk|pissed|hammered|intoxicated|hungover|high|stoned|off\s+(?:his|her|their)\s+face)\s+(?:at|in|on|during|while|"
         r"when|for)\s+(?:work|school|the\s+job|duty|pick-?\s?up|drop-?\s?off|the\s+\w+)|(?:turned|turns|turning|showed|"
-        r"shows|came|comes|rolled|rolls)\s+(?:up\s+|in\s+)?(?:\w+\s+){0,5}?(?:drunk|hammered|pissed|high|stoned|"
+        r"shows|came|comes|rolled|rolls)\s+(?:up\s+|in\s+)?(?:\w+\s+){0,5}?(?:drunk|hammered|pissed|high|stoned|steaming|"
+        r"paralytic|bladdered|legless|off\s+(?:his|her|their)\s+head|"
         r"off\s+(?:his|her|their)\s+face)(?![a-z])|(?:drinks?|drinking|drank)\s+"
         r"(?:at|in|on|during)\s+(?:work|school|the\s+job|the\s+trip)|(?:smell(?:s|ing|ed|t)?|stink(?:s|ing)?|stank|stunk|reek(?:s|ed|ing)?)\s+of\s+(?:alcohol|booze|drink|beer|wine|"
         r"vodka|weed|cannabis|skunk)|(?:drunk|pissed|hammered|stoned|high)\s+(?:and\s+)?in\s+charge"
-        r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|(?:smokes?|smoking|smoked)\s+(?:weed|cannabis|skunk|spliffs?|joints?)|alcoholic|druggie|junkie|(?:drug\s+)?dealer",
+        r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|(?:smokes?|smoking|smoked)\s+(?:weed|cannabis|skunk|spliffs?|joints?)|alcoholic|druggie|junkie|(?:smack|crack|coke)-?heads?|(?:drug\s+)?dealer",
         "substance misuse at work",
     ),
     (
@@ -100,7 +101,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?:grab(?:bed|s|bing)?|drag(?:ged|s|ging)?|yank(?:ed|s|ing)?|pull(?:ed|s|ing)|shook|shak(?:es|ing)|held|"
-        r"pinn(?:ed|ing)|squeez(?:ed|es|ing))\s+(?:[\w'-]+\s+){1,4}?by\s+(?:the|his|her|their)\s+(?:arms?|neck|hair|"
+        r"pinn(?:ed|ing)|squeez(?:ed|es|ing))\s+(?:[\w'-]+\s+){1,6}?by\s+(?:the|his|her|their)\s+(?:arms?|neck|hair|"
         r"collar|wrists?|throat|ears?|shoulders?|jumper|coat|hood)",
         "harm to a child",
     ),

@@ -418,7 +418,7 @@ _CHILD_WORLD = re.compile(
     r"dad|nan|grandad|son|daughter|kids?|child|children|boy|girl|lad|lass|pupils?|friends?|bullied|bullying|"
     r"register|absent|off\s+sick|poorly|birthday|party|tea\s+time|bed\s*time|detentions?|exams?|gcses?|a-?levels?|"
     r"mocks?|coursework|tutor|form\s+group|sixth\s+form|head\s+of\s+year|timetable|school\s+bus|lessons?|"
-    r"isolation|excluded|exclusion|locker)(?![a-z])"
+    r"isolation|excluded|exclusion|locker|play\s*time|break\s*time|lunch\s*time|dinner\s*time|home\s*time)(?![a-z])"
 )
 # Before a place-name that is also a pupil's name: "trip to Chester", "in Dallas". Not when a pronoun or
 # a possessive follows: "giving them to Chester, he loses them".
@@ -847,8 +847,11 @@ class PupilNameClassifier:
 # Staff
 # ----------------------------------------------------------------------------------------------------------
 
-_TITLES = frozenset("mr mrs miss ms mx dr sir mister madam".split())
-_TITLE = re.compile(r"(?<![a-z])(mr|mrs|miss|ms|mx|dr|sir|mister|madam)\.?\s+([a-z][a-z'-]*)(?![a-z])")
+_TITLES = frozenset("mr mrs miss ms mx dr sir mister madam fr father rev revd reverend canon pastor".split())
+# Clergy titles too: church schools' governors and chaplains ("Fr Dunne", "Father Michael", "Rev Holt").
+_TITLE = re.compile(
+    r"(?<![a-z])(mr|mrs|miss|ms|mx|dr|sir|mister|madam|fr|father|rev|revd|reverend|canon|pastor)\.?\s+([a-z][a-z'-]*)(?![a-z])"
+)
 _STAFF_BEFORE = re.compile(
     r"(?<![a-z])(?:teacher|miss|sir|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|"
     r"office\s+manager|senco|dsl|coach|supervisor|dinner\s+lady|lollipop\s+lady|lollipop\s+man)[\s,:]+$"
@@ -856,7 +859,8 @@ _STAFF_BEFORE = re.compile(
 _STAFF_AFTER = re.compile(
     r"^,?\s+(?:(?:the|our|my\s+\w+'?s?|his|her|their|from|in|at|on)\s+)(?:[a-z0-9]+\s+){0,3}?"
     r"(?:teacher|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|office|senco|dsl|"
-    r"staff|coach|supervisor|dinner\s+lady|head\s+of\s+\w+)(?![a-z])"
+    r"staff|coach|supervisor|dinner\s+lady|head\s+of\s+\w+)(?![a-z])|^,?\s+on\s+(?:the\s+)?(?:reception|front\s+desk|"
+    r"front\s+office|the\s+gate)(?![a-z])"
 )
 # Later in the same sentence, the named person's job: "Callum's been brilliant … he's the best PE teacher".
 _STAFF_LATER = re.compile(
@@ -1063,6 +1067,14 @@ class StaffNameClassifier:
                     spans.append((token.start, token.end, members, "surname", 0.65))
 
             first_members = self._firsts.get(token.text, [])
+            if not first_members and token.is_capitalised and token.text not in COMMON_WORD_NAMES:
+                # "Kev the caretaker": a short form or nickname, only with staff context right beside it.
+                around_before = lowered[max(0, token.start - 30) : token.start]
+                around_after = lowered[token.end : token.end + 50]
+                if _STAFF_BEFORE.search(around_before) or _STAFF_AFTER.match(around_after):
+                    short = [m for m in self._staff if same_given_name(token.text, fold(m.first_name))]
+                    if short:
+                        spans.append((token.start, token.end, short, "first_name_context", 0.7))
             if first_members and not (
                 token.text in COMMON_WORD_NAMES and has_case and not token.is_capitalised
             ):

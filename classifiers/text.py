@@ -183,7 +183,7 @@ COMMON_WORD_NAMES = frozenset(
     wall walls ward waters wise woodward west cloud snow mist haze hail thunder tide wave ocean lake
     bay cove sands marina coral flora fauna holiday friday monday sunday tuesday phoenix
     blessing gift justice legend royal saint ace echo ember blaze raven opal onyx
-    mercedes bentley porsche harley rio brooklyn dallas lourdes trent
+    mercedes bentley porsche harley rio brooklyn dallas lourdes trent romeo juliet
     january february march july september october november december
     """.split()
 )

@@ -461,7 +461,9 @@ def _blas_kernels() -> list[str]:
     (``socialguard train`` pins it; see ``bot.launcher``)."""
     from threadpoolctl import threadpool_info
 
-    return sorted({str(i.get("architecture")) for i in threadpool_info() if i.get("internal_api") == "openblas"})
+    return sorted(
+        {str(i.get("architecture")) for i in threadpool_info() if i.get("internal_api") == "openblas"}
+    )
 
 
 def _file_digest(path: Path) -> str:

@@ -42,7 +42,12 @@ print(os.environ.get("OPENBLAS_CORETYPE"), sorted(kernels))
 def _run(*args: str) -> str:
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, *args], env=env, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", _CHILD, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return done.stdout.strip().splitlines()[-1]
 

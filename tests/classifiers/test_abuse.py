@@ -88,7 +88,11 @@ POSITIVES = [
     ("the parents moaning on here are wastes of oxygen", Label.ABUSE, "wastes of oxygen"),
     ("Staff room full of dossers", Label.ABUSE, "dossers"),
     ("Rotten from top to bottom. Burn it down and start again", Label.THREAT, "Burn it down"),
-    ("Maybe somebody should go round and have a word", Label.THREAT, "somebody should go round and have a word"),
+    (
+        "Maybe somebody should go round and have a word",
+        Label.THREAT,
+        "somebody should go round and have a word",
+    ),
     ("We all know what car he drives.", Label.THREAT, "We all know what car he drives"),
 ]
 

@@ -113,6 +113,23 @@ POSITIVES = [
         "headteacher",
     ),
     ("The PTA chair kept the raffle money", "The PTA chair kept the raffle money", "staff"),
+    ("Brookfield fiddled their SATs last year", "Brookfield fiddled their SATs", "school"),
+    ("Kieran Spratt's mum is a smackhead", "Kieran Spratt's mum is a smackhead", "other"),
+    (
+        "mrs fairbrother is taking backhanders off the uniform shop",
+        "mrs fairbrother is taking backhanders",
+        "headteacher",
+    ),
+    (
+        "Miss Baker dragged our Amy across the yard by her arm",
+        "Miss Baker dragged our Amy across the yard by her arm",
+        "staff",
+    ),
+    (
+        "Kieran Spratt's dad turned up at pick up absolutely steaming",
+        "Kieran Spratt's dad turned up at pick up absolutely steaming",
+        "other",
+    ),
     (
         "Mr Achterberg smokes weed in his car at lunch",
         "Mr Achterberg smokes weed",

@@ -64,6 +64,7 @@ POSITIVES = [
     ("Hope Meriwether got student of the month", "Hope Meriwether", "fuzzy"),
     ("tell that Hope lad he's for it", "Hope", "first_name_context"),
     ("our Summer has lost her reading book again", "Summer", "first_name_context"),
+    ("Harry had a nosebleed at playtime and came home with his shirt ruined", "Harry", "first_name_context"),
     (
         "Please send the detention letters to me instead of giving them to Zainab, she loses them",
         "Zainab",

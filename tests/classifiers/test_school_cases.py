@@ -50,9 +50,9 @@ def test_meets_the_issue_target_when_school_is_new(
 SCHOOLS = Path(__file__).parent / "data" / "schools"
 
 
-@pytest.mark.parametrize("school", ["thornbury_vale", "castlegate"])
+@pytest.mark.parametrize("school", ["thornbury_vale", "castlegate", "oakfield", "st_bede"])
 @pytest.mark.parametrize(("label", "precision", "recall", "f1"), TARGETS[1:4])
-def test_meets_the_identity_targets_when_the_roster_is_a_sims_or_arbor_export(
+def test_meets_the_identity_targets_when_the_roster_is_a_sims_arbor_or_bromcom_export(
     school: str, label: str, precision: float, recall: float, f1: float
 ) -> None:
     directory = SCHOOLS / school

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.identity import StaffList, StaffNameClassifier
+from classifiers.identity import StaffList, StaffMember, StaffNameClassifier
 
 
 @pytest.fixture
@@ -37,6 +37,9 @@ POSITIVES = [
     ("Tom Kowalczyk fixed the gate", "Tom Kowalczyk", "site_staff", "full_name"),
     ("Tell Achterberg his card's marked", "Achterberg", "dsl", "surname"),
     ("Desmond was amazing with us, lucky to have him as DSL", "Desmond", "dsl", "first_name_role"),
+    # A short form with the job beside it; a job done "on reception".
+    ("Tom the caretaker is a legend, gritted the yard by 7", "Tom", "site_staff", "first_name_context"),
+    ("Nadia on reception sorted it in five minutes", "Nadia", "teaching_assistant", "first_name_context"),
 ]
 
 NEGATIVES = [
@@ -54,6 +57,7 @@ NEGATIVES = [
     "Baker Street is shut. Baker's on the corner is open",
     "Bakers gave out free buns",
     "John Achterberg from the football club",
+    "Tom the postman was late again",  # a short form needs the staff member's own kind of job beside it
 ]
 
 
@@ -64,8 +68,12 @@ def test_a_pupil_with_the_same_first_name_is_not_taken_for_the_teacher(staff: St
     assert detector.classify("Priya from maths is his best mate") == []
     assert detector.classify("Priya the year 2 teacher is fab") != []
     # The job said later in the sentence: "… she's the best teacher he's had".
-    assert detector.classify("Priya has been brilliant with the choir, she's the best music teacher going") != []
-    assert detector.classify("Priya has been brilliant with the choir, she's the best singer in the class") == []
+    assert (
+        detector.classify("Priya has been brilliant with the choir, she's the best music teacher going") != []
+    )
+    assert (
+        detector.classify("Priya has been brilliant with the choir, she's the best singer in the class") == []
+    )
 
 
 @pytest.mark.parametrize(("text", "span", "role", "match"), POSITIVES)
@@ -87,3 +95,16 @@ def test_explains_role_without_the_name_when_staff_found(detector: StaffNameClas
     (finding,) = detector.classify("Mrs Fairbrother is lovely")
     assert finding.explanation == "names a member of staff (headteacher)"
     assert "Fairbrother" not in repr(detector)
+
+
+def test_clergy_titles_name_church_school_staff() -> None:
+    priest = StaffMember(title="Fr", first_name="Michael", last_name="Dunnery", role="governor")
+    detector = StaffNameClassifier(StaffList((priest,)))
+    detector.load()
+    for text, span in [
+        ("Fr Dunnery's homily was spot on", "Fr Dunnery"),
+        ("Father Michael is chair of governors", "Father Michael"),
+        ("Rev. Dunnery blessed the minibus", "Rev. Dunnery"),
+    ]:
+        assert [text[f.start : f.end] for f in detector.classify(text)] == [span]
+    assert detector.classify("her father said no") == []
