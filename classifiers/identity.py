@@ -1069,9 +1069,8 @@ class StaffNameClassifier:
             first_members = self._firsts.get(token.text, [])
             if not first_members and token.is_capitalised and token.text not in COMMON_WORD_NAMES:
                 # "Kev the caretaker": a short form or nickname, only with staff context right beside it.
-                around_before = lowered[max(0, token.start - 30) : token.start]
-                around_after = lowered[token.end : token.end + 50]
-                if _STAFF_BEFORE.search(around_before) or _STAFF_AFTER.match(around_after):
+                # Not after a title or a job ("Miss Priyanka" is someone else, not Miss Priya).
+                if _STAFF_AFTER.match(lowered[token.end : token.end + 50]):
                     short = [m for m in self._staff if same_given_name(token.text, fold(m.first_name))]
                     if short:
                         spans.append((token.start, token.end, short, "first_name_context", 0.7))
