@@ -847,26 +847,29 @@ class PupilNameClassifier:
 # Staff
 # ----------------------------------------------------------------------------------------------------------
 
-_TITLES = frozenset("mr mrs miss ms mx dr sir mister madam fr father rev revd reverend canon pastor".split())
 # Clergy titles too: church schools' governors and chaplains ("Fr Dunne", "Father Michael", "Rev Holt").
+_TITLES = frozenset("mr mrs miss ms mx dr sir mister madam fr father rev revd reverend canon pastor".split())
 _TITLE = re.compile(
-    r"(?<![a-z])(mr|mrs|miss|ms|mx|dr|sir|mister|madam|fr|father|rev|revd|reverend|canon|pastor)\.?\s+([a-z][a-z'-]*)(?![a-z])"
+    rf"(?<![a-z])({'|'.join(sorted(_TITLES, key=len, reverse=True))})\.?\s+([a-z][a-z'-]*)(?![a-z])"
 )
 _STAFF_BEFORE = re.compile(
     r"(?<![a-z])(?:teacher|miss|sir|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|"
     r"office\s+manager|senco|dsl|coach|supervisor|dinner\s+lady|lollipop\s+lady|lollipop\s+man)[\s,:]+$"
 )
+# Jobs that say a name belongs to a member of staff: "Zainab the year 4 teacher", "she's our TA".
+_STAFF_JOBS = (
+    r"(?:teacher|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|office|senco|dsl|"
+    r"staff|coach|supervisor|dinner\s+lady|head\s+of\s+\w+)(?![a-z])"
+)
 _STAFF_AFTER = re.compile(
     r"^,?\s+(?:(?:the|our|my\s+\w+'?s?|his|her|their|from|in|at|on)\s+)(?:[a-z0-9]+\s+){0,3}?"
-    r"(?:teacher|head|headteacher|deputy|caretaker|ta|teaching\s+assistant|receptionist|office|senco|dsl|"
-    r"staff|coach|supervisor|dinner\s+lady|head\s+of\s+\w+)(?![a-z])|^,?\s+on\s+(?:the\s+)?(?:reception|front\s+desk|"
+    rf"{_STAFF_JOBS}|^,?\s+on\s+(?:the\s+)?(?:reception|front\s+desk|"
     r"front\s+office|the\s+gate)(?![a-z])"
 )
 # Later in the same sentence, the named person's job: "Callum's been brilliant … he's the best PE teacher".
 _STAFF_LATER = re.compile(
     r"^[^.!?\n]*?(?<![a-z])(?:he|she)(?:'s|\s+is|\s+was|\s+has\s+been)\s+(?:the|our|my|a|an|their)\s+"
-    r"(?:[a-z0-9]+\s+){0,3}?(?:teacher|coach|head|headteacher|deputy|ta|teaching\s+assistant|senco|dsl|"
-    r"caretaker|receptionist|head\s+of\s+\w+)(?![a-z])"
+    rf"(?:[a-z0-9]+\s+){{0,3}}?{_STAFF_JOBS}"
 )
 # Words after a capitalised common word that make it a place or a thing: "Hill Top Farm", "Green lane".
 _PLACE_AFTER = frozenset(
