@@ -36,7 +36,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"help(?:s|ed|ing)\s+(?:him|her|them)sel(?:f|ves)\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:money|cash|funds?|takings|"
-        r"donations|collection|kitty)|pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+)?(?:money|cash|donations|funds|lot|proceeds|"
+        r"donations|collection|kitty)|pocket(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:money|cash|donations|funds|lot|proceeds|"
         r"takings)|pocket(?:ed|ing|s)\s+(?:it|the\s+lot|the\s+difference|the\s+rest)(?![a-z])|"
         r"kept\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:money|cash|takings|donations|proceeds|float)|(?:benefit|tax|insurance|"
         r"expenses)\s+fraud|fake\s+(?:\w+\s+)?(?:tickets|sick\s+notes?|references|invoices|receipts|doctor'?s?\s+notes?)|"
@@ -49,6 +49,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
         r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|"
         r"money|figures|expenses|results|register|registers|attendance|grades|marks|(?:sats|exams?|tests?|data)(?!\s+(?:results|data|figures|marks|grades)))|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
+        r"|rigg(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:raffle|tombola|draw|vote|votes|election|ballot|results?|"
+        r"competition|auction|tender|interviews?|selection)|(?:tak(?:es|ing|en)|took|nick(?:s|ed|ing)|pinch(?:es|ed|ing))\s+"
+        r"(?:the\s+)?(?:school'?s|pta'?s|kids'?|children'?s|pupils'?)\s+(?:\w+\s+){0,2}?home"
         r"|defraud\w*|fraudulent|embezzlement|brib(?:ed|es|ing|ery)|(?:took|taking|takes|accepted|accepting|offered|paid|pays)\s+"
         r"(?:a\s+)?bribes?|(?:taking|takes|took|taken|getting|gets|got)\s+(?:\w+\s+)?(?:backhanders?|kickbacks?|bungs?)|launder\w*|forg(?:ed|ing|ery)|falsif\w*|(?:takes?|took|taking|taken)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
         r"(?:money|cash|takings|donations|float)\s+home|(?:sell(?:s|ing)?|sold|flogg(?:ed|ing)|flogs?)\s+(?:off\s+)?(?:the\s+)?"
@@ -69,7 +72,10 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"paralytic|bladdered|legless|off\s+(?:his|her|their)\s+head|"
         r"off\s+(?:his|her|their)\s+face)(?![a-z])|(?:drinks?|drinking|drank)\s+"
         r"(?:at|in|on|during)\s+(?:work|school|the\s+job|the\s+trip)|(?:smell(?:s|ing|ed|t)?|stink(?:s|ing)?|stank|stunk|reek(?:s|ed|ing)?)\s+of\s+(?:alcohol|booze|drink|beer|wine|"
-        r"vodka|weed|cannabis|skunk)|(?:drunk|pissed|hammered|stoned|high)\s+(?:and\s+)?in\s+charge"
+        r"vodka|gin|whisky|cider|lager|ale|spirits|weed|cannabis|skunk)|(?:drunk|pissed|hammered|stoned|high)\s+(?:and\s+)?in\s+charge"
+        r"|(?:three\s+sheets\s+to\s+the\s+wind|half-?cut|worse\s+for\s+wear|sozzled|plastered|tipsy|bladdered|legless|"
+        r"steaming|paralytic|rat-?arsed|trolleyed|smashed|wasted|tiddly|merry)\s+(?:\w+\s+){0,3}?(?:driving|drove|"
+        r"behind\s+the\s+wheel|at\s+the\s+wheel|in\s+charge|at\s+work|on\s+duty|on\s+the\s+trip|at\s+(?:pick|drop)-?\s?(?:up|off))"
         r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|(?:smokes?|smoking|smoked)\s+(?:weed|cannabis|skunk|spliffs?|joints?)|alcoholic|druggie|junkie|(?:smack|crack|coke)-?heads?|(?:drug\s+)?dealer",
         "substance misuse at work",
     ),
@@ -112,7 +118,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "violence",
     ),
     (
-        r"affair\s+with|sleeping\s+with|shagging|having\s+it\s+off|inappropriate\s+(?:relationship|messages|photos|touching|"
+        r"affair\s+with|(?:having|had|has|'s)\s+(?:been\s+)?(?:having\s+)?an\s+affair(?:\s+with)?|fling\s+with|carr(?:y|ies|ying|ied)\s+on\s+with|sleeping\s+with|shagging|having\s+it\s+off|inappropriate\s+(?:relationship|messages|photos|touching|"
         r"with)|touch(?:ed|es|ing)\s+(?:up\s+)?"
         + _CHILD_OBJECT
         + r"|groom(?:ed|s|ing)|paedo\w*|pedo\w*|nonces?|perverts?|"
@@ -180,6 +186,12 @@ _TARGETS: tuple[tuple[str, str], ...] = (
     (
         r"(?:[a-z]+'s|his|her|their|that\s+\w+'s)\s+(?:mum|mam|mother|dad|father|step-?dad|step-?mum|nan|gran|uncle|aunt|"
         r"auntie|brother|sister|parents?|family|boyfriend|girlfriend|husband|wife|partner|carer)",
+        "other",
+    ),
+    (
+        # "the bloke who runs the golf club": one person, picked out by what they do.
+        r"(?:that|the|this)\s+(?:bloke|man|woman|lady|guy|fella|fellow|chap)\s+(?:who|that)\s+(?:runs|owns|manages|"
+        r"chairs|organises|coaches|drives)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,2}?[a-z'-]+",
         "other",
     ),
     (
@@ -268,7 +280,11 @@ class AllegationClassifier:
     def load(self) -> None:
         if self._staff is not None:
             self._staff.load()
-        names = sorted({n.strip().lower() for n in self._school_names}, key=len, reverse=True)
+        names = sorted(
+            {form for n in self._school_names for form in _school_forms(n.strip().lower())},
+            key=len,
+            reverse=True,
+        )
         self._school = (
             re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])")
             if names
@@ -390,6 +406,20 @@ _ADULT = re.compile(
     r"(?:mum|mam|mother|dad|father|step-?dad|step-?mum|stepfather|stepmother|nan|gran|grandad|uncle|aunt|auntie|"
     r"boyfriend|girlfriend|husband|wife|partner|carer|parents?)$"
 )
+
+
+# What a school's name ends with: "Harrowdale Church of England Primary School" is also "Harrowdale".
+_SCHOOL_TYPE_TAIL = re.compile(
+    r"(?:\s+(?:church\s+of\s+england|c\s+of\s+e|ce|rc|roman\s+catholic|catholic|methodist|community|county|"
+    r"junior|infant|infants|primary|secondary|high|grammar|middle|first|free|church|c\.e\.|voluntary\s+aided|"
+    r"academy|school|college|trust|and|&))+$"
+)
+
+
+def _school_forms(name: str) -> set[str]:
+    """The name as written, and without its school-type words when what is left is a name of its own."""
+    short = _SCHOOL_TYPE_TAIL.sub("", name).strip()
+    return {name, short} if len(short) >= 4 and short != name else {name}
 
 
 def _is_adult(target_text: str) -> bool:

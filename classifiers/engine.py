@@ -139,7 +139,8 @@ class Analyzer:
             NeedsResponseClassifier(concerns=safeguarding),
         ]
         if roster is not None:
-            detectors.append(PupilNameClassifier(roster))
+            staff_names = (n for m in (staff or ()) for n in (m.first_name, m.last_name) if n)
+            detectors.append(PupilNameClassifier(roster, other_names=staff_names))
         if staff is not None:
             pupil_names = (n for p in (roster or ()) for n in (p.forename, p.preferred or "") if n)
             detectors.append(StaffNameClassifier(staff, pupil_names=pupil_names))
@@ -147,7 +148,8 @@ class Analyzer:
             *(n for p in (roster or ()) for n in (p.forename, p.surname, p.preferred or "")),
             *(n for m in (staff or ()) for n in (m.first_name, m.last_name)),
         ]
-        detectors.append(UnlistedChildClassifier(n for n in known if n))
+        classes = (p.reg_group for p in (roster or ()) if p.reg_group)
+        detectors.append(UnlistedChildClassifier((n for n in known if n), class_names=classes))
         for detector in detectors:
             detector.load()
         self._detectors = tuple(detectors)

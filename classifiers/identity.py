@@ -360,6 +360,9 @@ def _nicknamer() -> NickNamer:
     return NickNamer()
 
 
+_PET_ENDING = re.compile(r"(?:ie|ey|ee|y|i)$")
+
+
 def same_given_name(written: str, given: str) -> bool:
     """Whether ``written`` (folded) is how people write the forename ``given`` beside the right surname:
     the name itself, a short form ("Bev" for Beverley, "Chris"), a nickname ("Tom" for Thomas, "Liz") or a
@@ -370,6 +373,10 @@ def same_given_name(written: str, given: str) -> bool:
     if len(written) >= 3 and given.startswith(written):
         return True
     if min(len(written), len(given)) >= 4 and OSA.distance(written, given, score_cutoff=1) <= 1:
+        return True
+    # The same pet-name ending spelt another way: "Tillie" for Tilly, "Izzy" for Izzie, "Lexi" for Lexie.
+    stem = _PET_ENDING.sub("", written)
+    if len(stem) >= 3 and stem == _PET_ENDING.sub("", given):
         return True
     names = _nicknamer()
     return written in names.nicknames_of(given) or given in names.nicknames_of(written)
@@ -428,6 +435,10 @@ _PERSON_AFTER = re.compile(r"^(?:'s|,?\s+(?:he|she|who|and\s+his|and\s+her)(?![a
 _CHILD_NOUN_AFTER = re.compile(
     r"^\s+(?:lad|lads|boy|boys|girl|girls|kid|kids|lass|child|bairn|baby|babies|son|daughter|one|ones)(?![a-z])"
 )
+# After a roster surname alone: the family's child, not the family ("the Nowak lad", not "the Nowaks").
+_SURNAME_CHILD_NOUN = re.compile(
+    r"^\s+(?:lad|lads|boy|boys|girl|girls|kid|kids|lass|lasses|bairn|bairns|twins|children|child)(?![a-z])"
+)
 # Before a name: the singer or the show, not the child ("took her to see Adele").
 _MEDIA_BEFORE = re.compile(
     r"(?<![a-z])(?:see|saw|seeing|watch|watched|watching|listen\s+to|listening\s+to|listened\s+to|concert|gig|"
@@ -443,6 +454,8 @@ _SUBJECT_VERB = frozenset(
     "went goes keeps kept won't can't didn't doesn't wants wanted needs needed cried cries started starts "
     "won brought forgot lost left tried asked will would".split()
 )
+# After "Name A": a verb that makes the letter a surname initial, not the word "a" or "I" ("Storm A got…").
+_INITIAL_THEN_VERB = _SUBJECT_VERB - {"will", "would", "can't", "won't", "didn't", "doesn't"}
 _THIRD_PERSON = re.compile(r"(?<![a-z])(?:she|he|her|him|his|she'?s|he'?s)(?![a-z])")
 _CLASS_LEAD = {
     reach: re.compile(rf"^,?\s*(?:[a-z']+\s+){{0,{reach}}}\(?(?:(?:in|from|of)\s+)?(?:class\s+|form\s+)?")
@@ -487,8 +500,10 @@ class PupilNameClassifier:
     name: ClassVar[str] = "pupil_names"
     version: ClassVar[str] = "pupil_names-1.0"
 
-    def __init__(self, roster: Roster) -> None:
+    def __init__(self, roster: Roster, *, other_names: Iterable[str] = ()) -> None:
         self._roster = roster
+        # Other people's names (the staff list): "Barley" is Mrs Barley, not a slip for pupil Marley.
+        self._other_names = frozenset(t for n in other_names for t in _name_tokens(n))
         self._full: dict[str, list[_NameEntry]] = {}
         self._first: dict[str, list[Pupil]] = {}
         self._fuzzy = _FuzzyIndex(())
@@ -607,6 +622,16 @@ class PupilNameClassifier:
             )
             taken.update(range(i, end_index + 1))
 
+        for i, token in enumerate(tokens):
+            # "the Nowak lad", "them Hodgson twins": a roster surname with a child noun straight after.
+            pupils_of = self._by_surname.get(token.text)
+            if i in taken or not pupils_of or (has_case and not token.is_capitalised):
+                continue
+            noun = _SURNAME_CHILD_NOUN.match(lowered[token.end :])
+            if noun is not None:
+                pupils = tuple(dict.fromkeys(p for _, p in pupils_of))
+                matches.append((token.start, token.end + noun.end(), "surname_child", 0.75, pupils))
+
         findings = []
         for start, end, kind, score, pupils in sorted(matches, key=lambda m: m[0]):
             o_start, o_end = norm.span(start, end)
@@ -676,7 +701,7 @@ class PupilNameClassifier:
         if word.endswith("s") and word[:-1] in self._first and len(word) > 3:
             return i, tuple(self._first[word[:-1]]), False  # "Jacks mum": possessive without the apostrophe
         fuzzy = [p for name in self._fuzzy.lookup(word) for p in self._first.get(name, ())]
-        if fuzzy:
+        if fuzzy and word not in self._other_names:
             return i, tuple(dict.fromkeys(fuzzy)), True
         return None
 
@@ -703,8 +728,10 @@ class PupilNameClassifier:
         if in_class and code is not None:
             # The span ends at the name: "Amber K" is what identifies, "in 5R" only confirms it.
             return end if lead and lead.group().strip(" ,(") else end + code.end(), narrowed, 0.9
-        # "I" and "A" are words in their own right ("May I ask", "Will A level...") unless a class follows.
-        if raw in ("I", "A"):
+        # "I" and "A" are words in their own right ("May I ask", "Will A level...") unless a class follows
+        # or a verb that needs a subject does: "Storm A got a sticker".
+        following = tokens[end_index + 2].text if end_index + 2 < len(tokens) else ""
+        if raw in ("I", "A") and following not in _INITIAL_THEN_VERB:
             return None
         return end, narrowed, 0.8
 
@@ -825,6 +852,7 @@ class PupilNameClassifier:
             "fuzzy": "close spelling of name",
             "initial_class": "first name and surname initial",
             "first_name_context": "first name with child context",
+            "surname_child": "surname with a child word",
         }[kind]
         who = "pupil on roster" if len(pupils) == 1 else f"{len(pupils)} pupils on roster"
         return Finding(
@@ -1360,8 +1388,16 @@ class UnlistedChildClassifier:
     name: ClassVar[str] = "unlisted_children"
     version: ClassVar[str] = "unlisted_children-1.0"
 
-    def __init__(self, known_names: Iterable[str] = ()) -> None:
+    def __init__(self, known_names: Iterable[str] = (), *, class_names: Iterable[str] = ()) -> None:
         self._known = frozenset(t for n in known_names for t in _name_tokens(n))
+        # The school's own class names from the roster ("Willow", "7RPA"): "our Alfie in Willow class".
+        codes = sorted({c.strip() for c in class_names if c and c.strip()}, key=len, reverse=True)
+        code = r"(?:class\s+)?(?:" + "|".join(re.escape(c) for c in codes) + r")(?:\s+class)?"
+        self._in_class = (
+            re.compile(rf"^(?:'s)?,?\s*(?:\({code}\)|(?:in|from)\s+{code}(?![A-Za-z0-9]))", re.IGNORECASE)
+            if codes
+            else None
+        )
         self._nlp: Any = None
 
     def load(self) -> None:
@@ -1385,7 +1421,8 @@ class UnlistedChildClassifier:
             after = body[match.end() : match.end() + 40]
             if _TITLE_CASE_RUN.search(before):
                 continue  # "Three Little Birds", "The Little Mermaid": a title, not "little Birds"
-            if _UNLISTED_BEFORE.search(before) or _UNLISTED_AFTER.match(after):
+            in_class = self._in_class is not None and self._in_class.match(after) is not None
+            if _UNLISTED_BEFORE.search(before) or _UNLISTED_AFTER.match(after) or in_class:
                 found.append((match.start(), match.end(), False))
             elif _UNLISTED_PRAISE.search(before):
                 found.append((match.start(), match.end(), True))

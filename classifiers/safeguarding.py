@@ -14,7 +14,7 @@ _CHILD = (
     r"(?:(?:my|our|his|her|their|the|a|an|some|other|older|younger|these|those|two|three|little|one\s+of\s+the|"
     r"year\s*\d+)\s+(?:\w+\s+)?(?:sons?|daughters?|child|children|kids?|boys?|girls?|pupils?|students?|"
     r"year\s*\d+s?|reception|little\s+ones?|toddlers?|babies|baby|grandson|granddaughter|nieces?|nephews?|"
-    r"brothers?|sisters?|twins?|friends?)|him|her|them)"
+    r"brothers?|sisters?|twins?|friends?|lads?|lass(?:es)?)|him|her|them)"
 )
 _PRONOUN_THINGS = (
     r"(?!\s+(?:ball|bag|coat|book|toy|football|way|homework|lunch|pencil|hat|shoes|bike|car|phone|tablet|"
@@ -96,7 +96,8 @@ _RULES: tuple[_Rule, ...] = (
     # Neglect and children left unsupervised.
     _Rule(
         _r(
-            r"no\s+food\s+(?:at\s+home|in\s+the\s+house)|nothing\s+to\s+eat|(?:hadn'?t|hasn'?t|had\s+not|has\s+not|not|never)\s+"
+            r"no\s+food\s+(?:at\s+home|in\s+the\s+house)|nothing\s+to\s+eat|(?:nothing|nowt|no\s+food)\s+in\s+(?:at\s+home|the\s+house)|"
+            r"turn(?:s|ed|ing)?\s+up\s+(?:\w+\s+){0,4}?(?:starving|hungry|famished)|(?:hadn'?t|hasn'?t|had\s+not|has\s+not|not|never)\s+"
             r"(?:eaten|had\s+(?:a\s+)?(?:meal|anything\s+to\s+eat|breakfast|tea))\s+(?:in|for)\s+(?:days|ages|a\s+while|"
             r"a\s+day|two\s+days|\d+\s+days)|ate\s+like\s+(?:he|she|they)\s+(?:hadn'?t|hasn'?t|had\s+not)|(?:always|constantly|really|so|very)\s+(?:hungry|starving)|"
             r"(?:comes?|came|sent|turns?\s+up|turned\s+up)\s+(?:in\s+)?(?:to\s+school\s+)?(?:hungry|dirty|unwashed|smelly|"
@@ -114,7 +115,7 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:the\s+)?same\s+(?:dirty\s+|filthy\s+|smelly\s+|unwashed\s+)?(?:clothes|uniform)\s+(?:every\s+day|all\s+week|"
             r"for\s+(?:days|a\s+week|weeks))(?!\s+of\s+(?:the|our|their)\s)|no\s+coat\s+in\s+(?:winter|the\s+cold|this\s+weather)|"
             r"(?:drink[\s-]?driv\w*|drunk[\s-]driv\w*|driv(?:e|es|ing|en)\s+(?:drunk|high|stoned|off\s+(?:his|her)\s+face)|"
-            r"drove\s+(?:drunk|high|stoned))[^.!?\n]{0,60}?(?:kids?|children|child|son|daughter|baby|little\s+ones?)|"
+            r"drove\s+(?:drunk|high|stoned))[^.!?\n]{0,60}?(?:kids?|children|child|son|daughter|baby|little\s+ones?|school\s+run)|"
             r"(?:kids?|children|child|son|daughter|baby|little\s+ones?)[^.!?\n]{0,60}?(?:drink[\s-]?driv\w*|drunk[\s-]driv\w*)"
         ),
         "abuse_neglect",
@@ -234,6 +235,15 @@ _RULES: tuple[_Rule, ...] = (
         "bullying",
         0.7,
     ),
+    # Coercion: "making a little lad from Willow eat mud", "made her hand over her dinner money".
+    _Rule(
+        _r(
+            rf"(?:mak(?:e|es|ing)|made|forc(?:e|es|ed|ing))\s+{_CHILD}\s+(?:(?:from|in|of)\s+(?:\w+\s+){{1,2}}?)?"
+            r"(?:eat|drink|lick|strip|kneel|hand\s+over|give\s+(?:them|up)|do\s+(?:their|his|her)\s+(?:dares?|bidding))"
+        ),
+        "bullying",
+        0.85,
+    ),
     _Rule(
         _r(
             r"(?:getting|get|gonna\s+get|going\s+to\s+get)\s+(?:merked|jumped|shanked|stabbed|battered|done\s+in|bodied|"
@@ -305,7 +315,9 @@ _RULES: tuple[_Rule, ...] = (
             r"allerg\w*[^.!?\n]{0,80}?(?:given|gave|fed|ate|eaten|served|eating|had)\s+(?:\w+\s+){0,5}?(?:nuts?|peanuts?|"
             r"almonds?|cashews?|hazelnuts?|walnuts?|pecans?|pistachios?|gluten|dairy|milk|eggs?|sesame|shellfish|fish|wheat|"
             r"soya|kiwi)|(?:given|gave|fed|served)\s+(?:\w+\s+){0,3}?"
-            r"(?:nuts?|peanuts?|gluten|dairy|milk|eggs?|sesame|shellfish)[^.!?\n]{0,60}?allerg\w*|anaphyla\w*|epi-?pen"
+            r"(?:nuts?|peanuts?|gluten|dairy|milk|eggs?|sesame|shellfish)[^.!?\n]{0,60}?allerg\w*|anaphyla\w*|epi-?pen|"
+            r"allerg\w*[^.!?\n]{0,80}?(?:no\s+labels?|not\s+labell?ed|unlabell?ed|(?:halfway|half\s+way)\s+to\s+(?:his|her|"
+            r"their)\s+mouth|nearly\s+(?:ate|had|eaten|swallowed))"
         ),
         "medical",
         0.85,
@@ -421,6 +433,10 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:dsl|designated\s+safeguarding\s+lead|safeguarding\s+lead)|need\s+to\s+report\s+(?:something|a\s+concern|"
             r"what\s+(?:i|my\s+\w+)\s+(?:saw|heard|was\s+told))|"
             r"(?:worried|concerned|worry)\s+(?:about|for)\s+(?:the\s+)?(?:safety|welfare|wellbeing|well-being)|"
+            r"(?:worried|concerned|worry|worrying)\s+about\s+(?:what'?s|what\s+is|things|stuff)\s+(?:\w+\s+)?(?:going\s+on|"
+            r"happening)\s+(?:at|in)\s+(?:(?:a|the|that|this|one)\s+)?(?:\w+'s\s+|his\s+|her\s+|their\s+)?home|"
+            r"(?:don'?t|do\s+not|can'?t|cannot|won'?t)\s+(?:want\s+to\s+)?say\s+(?:any\s+)?(?:more|much|too\s+much)\s+"
+            r"(?:on\s+here|here|publicly|online|on\s+facebook)|"
             r"(?:worried|concerned)\s+(?:about|for)\s+(?:a|this|that|one|my|her|his)\s+(?:\w+\s+)?(?:child|pupil|girl|boy|friend|"
             r"son|daughter)|(?:at\s+risk|not\s+safe|unsafe|in\s+danger)(?!\s+of\s+(?:missing|losing|being\s+late))|"
             r"(?:friends|we|i|everyone|teachers)(?:\s+(?:are|am|is)\s+|'re\s+|'m\s+)(?:really\s+|so\s+|very\s+)?(?:worried|concerned)|"
@@ -469,6 +485,10 @@ _THING_BEFORE = re.compile(
     r"cat|dog|tortoise|hamster|rabbit)\s+(?:has\s+|have\s+|had\s+|is\s+|was\s+)?(?:\w+\s+)?$"
 )
 # Bounded on the left: "son " ends in "on ", and "my son didn't come home" is no curriculum mention.
+_PLATFORM = re.compile(
+    r"(?:tiktok|snapchat|snap|instagram|insta|facebook|whatsapp|discord|roblox|fortnite|minecraft|youtube|"
+    r"twitter|x|xbox|playstation|online)(?![a-z])"
+)
 _AWARENESS_BEFORE = re.compile(r"(?<![a-z])(?:anti-?|about\s+|on\s+|against\s+|awareness\s+of\s+)$")
 # Words that mark a whole phrase as curriculum ("drugs awareness workshop for year 6 parents").
 _AWARENESS_INSIDE = re.compile(r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention)(?![a-z])")
@@ -496,7 +516,10 @@ class SafeguardingClassifier:
                 start, end = match.span()
                 if (
                     _AWARENESS_AFTER.match(lowered, end)
-                    or _AWARENESS_BEFORE.search(lowered, max(0, start - 20), start)
+                    or (
+                        _AWARENESS_BEFORE.search(lowered, max(0, start - 20), start)
+                        and not _PLATFORM.match(lowered, start)  # "a dance on TikTok", not "a talk on drugs"
+                    )
                     or _AWARENESS_INSIDE.search(lowered, start, min(len(lowered), end + 12))
                     or (
                         rule.kind == "missing_child"

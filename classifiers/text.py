@@ -184,6 +184,7 @@ COMMON_WORD_NAMES = frozenset(
     bay cove sands marina coral flora fauna holiday friday monday sunday tuesday phoenix
     blessing gift justice legend royal saint ace echo ember blaze raven opal onyx
     mercedes bentley porsche harley rio brooklyn dallas lourdes trent romeo juliet
+    oscar emmy barley wheat corn hay heath moss meadow fell settle
     january february march july september october november december
     """.split()
 )

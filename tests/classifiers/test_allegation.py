@@ -135,6 +135,32 @@ POSITIVES = [
         "Mr Achterberg smokes weed",
         "staff",
     ),
+    # Events and euphemisms: drink at the wheel, affairs, rigged draws, school property taken home.
+    (
+        "Mr Kowalczyk was three sheets to the wind driving the minibus back from swimming",
+        "Mr Kowalczyk was three sheets to the wind driving",
+        "staff",
+    ),
+    (
+        "Mrs Rowntree's been carrying on with a married dad for months",
+        "Mrs Rowntree's been carrying on with",
+        "staff",
+    ),
+    (
+        "The bloke who runs the golf club rigged the PTA raffle so his mates won",
+        "The bloke who runs the golf club rigged the PTA raffle",
+        "other",
+    ),
+    (
+        "the cook's been taking the school's meat home every Friday",
+        "the cook's been taking the school's meat home",
+        "staff",
+    ),
+    (
+        "The PTA chair pocketed the Christmas fair takings",
+        "The PTA chair pocketed the Christmas fair takings",
+        "staff",
+    ),
 ]
 
 NEGATIVES = [
@@ -216,3 +242,23 @@ def test_works_without_staff_list_when_none_is_configured() -> None:
     detector.load()
     (finding,) = detector.classify("Mrs Fairbrother has been stealing from the PTA fund")
     assert finding.attribute("target") == "staff"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "span"),
+    [
+        (
+            "Harrowby Church of England Primary School",
+            "Harrowby fiddled its attendance before Ofsted came",
+            "Harrowby fiddled its attendance",
+        ),
+        ("Ashdown Park Academy", "Ashdown Park cooked the books for years", "Ashdown Park cooked the books"),
+    ],
+)
+def test_knows_the_school_by_its_short_name_when_type_words_are_dropped(
+    name: str, text: str, span: str
+) -> None:
+    detector = AllegationClassifier(school_names=[name])
+    detector.load()
+    findings = detector.classify(text)
+    assert [(text[f.start : f.end], f.attribute("target")) for f in findings] == [(span, "school")]

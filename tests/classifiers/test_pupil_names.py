@@ -71,6 +71,11 @@ POSITIVES = [
         "first_name_context",
     ),
     ("Please call me about Harry's predicted grades", "Harry", "first_name_context"),
+    # A roster surname with a child word after it; a pet-name ending spelt another way; "A" as an initial.
+    ("That nit-ridden little Farouqi lad wants keeping at home", "Farouqi lad", "surname_child"),
+    ("them Wrenfield kids were out again", "Wrenfield kids", "surname_child"),
+    ("Tobie Wrenfield sang the solo", "Tobie Wrenfield", "fuzzy"),
+    ("Will A got star of the week", "Will A", "initial_class"),
 ]
 
 NEGATIVES = [
@@ -103,6 +108,8 @@ NEGATIVES = [
     "My son loves the amber and gold display",
     "Zainab is a lovely name",  # a first name alone, no child context
     "Delacroix painted Liberty Leading the People",  # a surname alone is not a pupil
+    "The Farouqis have moved house, the whole family",  # a family, no child word
+    "Harriet Quennell from the parish council opened the fete",  # not a pet-name spelling of Harry
 ]
 
 
@@ -158,3 +165,13 @@ def test_never_puts_names_in_explanations_when_matching(
                 word in shown.split() or f" {word} " in f" {shown} " for word in pupil_name_words
             ), text
     assert "Pennyworth" not in repr(detector)
+
+
+def test_ignores_a_slip_that_is_someone_elses_name_when_staff_are_known(roster: Roster) -> None:
+    text = "Zainal said the class assembly was lovely today"  # Mrs Zainal, not a slip for pupil Zainab
+    plain = PupilNameClassifier(roster)
+    plain.load()
+    assert [f.attribute("match") for f in plain.classify(text)] == ["fuzzy"]
+    vetoed = PupilNameClassifier(roster, other_names=["Zainal"])
+    vetoed.load()
+    assert vetoed.classify(text) == []

@@ -81,6 +81,14 @@ POSITIVES = [
     ("Please take down the netball photo with her in it", "consent"),
     ("her father is not supposed to know where she is", "court_order"),
     ("Something my daughter told me last night about a girl in her form", "concern"),
+    # Coercion, hunger, a drunk driver on the school run, unlabelled allergens, worries about home.
+    ("The big lads have been making a little lad from year 2 eat mud behind the shed", "bullying"),
+    ("She's been turning up at ours at teatime starving, there's nowt in at home", "abuse_neglect"),
+    ("Her dad lost his licence for drink-driving and he's still doing the school run", "abuse_neglect"),
+    ("He has a severe nut allergy and the cake stall had no labels at all", "medical"),
+    ("Who do I talk to if I'm worried about what's going on at a kid's home?", "concern"),
+    ("I don't want to say more on here but please ring me", "concern"),
+    ("A video of the girls dancing is on TikTok and there's grown men in the comments", "grooming"),
 ]
 
 NEGATIVES = [
@@ -111,6 +119,8 @@ NEGATIVES = [
     "Burger King on the high st is rammed with kids every lunchtime",
     "So good to see young people litter picking on the canal path",
     "Something my son told me about his teacher made me laugh",
+    "The Year 6s made us all eat our words with that performance",
+    "The nut-free cake stall was clearly labelled, thank you PTA",
 ]
 
 

@@ -12,7 +12,9 @@ from classifiers.identity import PupilNameClassifier, UnlistedChildClassifier, l
 
 @pytest.fixture(scope="module")
 def unlisted() -> UnlistedChildClassifier:
-    detector = UnlistedChildClassifier(["Summer", "Pennyworth", "Imelda", "Fairbrother"])
+    detector = UnlistedChildClassifier(
+        ["Summer", "Pennyworth", "Imelda", "Fairbrother"], class_names=["Willow", "Oak", "4T"]
+    )
     detector.load()
     return detector
 
@@ -40,6 +42,11 @@ UNLISTED = [
     ("Well done to Summer in 2T", []),
     ("Happy birthday to Mrs Fairbrother", []),
     ("my son Will is in year 2", []),
+    # The school's own class names from the roster ("Willow", "Oak"), with "in" or in brackets.
+    ("Our Alfie in Willow class has a chest infection", ["Alfie"]),
+    ("Our Lottie (Oak) rang the bell", ["Lottie"]),
+    ("Went for a walk in Oak woods with Rufus", []),
+    ("Jem Oak is playing at the village hall", []),
 ]
 
 
