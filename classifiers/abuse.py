@@ -230,7 +230,8 @@ _SHUNNING = re.compile(
         r"|(?<!how\s)(?<!because\s)(?:he|she|they)\s+(?:smells?|stinks?|reeks?)(?!\s+(?:lovely|nice|good|great|amazing|of\s))"
         r"|(?<!my\s)(?<!our\s)(?:son|daughter|kid|child|boy|girl|one)?(?<![a-z])(?:has|have|'s\s+got|got)\s+"
         r"(?:nits|lice|fleas|head\s*lice)(?!\s+(?:treatment|letter|shampoo|comb|spray))"
-        r"|(?:smelly|feral|scruffy|minging|skanky|manky|rough)\s+(?:kids?|children|family|families|brats?|little\s+\w+|lot)"
+        r"|(?:smelly|feral|scruffy|minging|skanky|manky|rough|(?:nit|flea|lice)[\s-]ridden|flea-?bitten)\s+(?:kids?|children|"
+        r"family|families|brats?|little\s+\w+|lot)"
     )
 )
 
@@ -393,6 +394,14 @@ _RULES: tuple[_Rule, ...] = (
                 r"|(?:you|u|he|she|they)(?:'ve|\s+have|\s+has|'s)\s+been\s+warned|(?:your|his|her|their)\s+days\s+are\s+numbered"
                 r"|(?:you|u|he|she|they)(?:'d|\s+had|d)?\s+(?:better|best)\s+watch\s+(?:out|yourself|himself|herself|themselves|it|"
                 r"(?:your|his|her|their)\s+back)|coming\s+for\s+(?:you|u|him|her|them)"
+                # "Tell Fell he wants to watch himself walking back to his car": the Northern veiled warning.
+                r"|(?:you|u|he|she|they)\s+(?:wants?|needs?)\s+to\s+watch\s+(?:yourself|himself|herself|themselves|"
+                r"(?:your|his|her|their)\s+back)(?!\s+(?:on|in|at)\s+(?:the\s+)?(?:ice|road|stairs|step))"
+                # Pointing others at someone's door: "…if anyone wants to go and ask her in person".
+                r"|if\s+(?:anyone|anybody|any\s+of\s+you|you)\s+wants?\s+to\s+(?:go\s+(?:round(?=\s*(?:and\s|there|to\s+(?:his|her|"
+                r"their)|[.!,]|$))|and\s+(?:ask|see|tell|confront|find)\s+(?:him|her|them))|"
+                r"pop\s+round|pay\s+(?:him|her|them)\s+a\s+visit|(?:ask|tell)\s+(?:him|her|them)\s+in\s+person|"
+                r"have\s+a\s+word\s+(?:in\s+person|face\s+to\s+face))"
                 r"|(?:you|u)(?:'re|re|\s+are)\s+(?:a\s+)?dead(?:\s+(?:man|woman|meat))?(?=\s*(?:[.!,]|$|when|if))"
                 r"|get\s+what'?s\s+coming|(?:you|u|he|she|they)(?:'ll|ll|\s+will)\s+be\s+sorry"
                 r"|(?:someone|somebody|people|you|he|she)(?:'s|\s+is|'re|\s+are|\s+will|'ll)\s+(?:going\s+to\s+)?(?:get(?:ting)?|be)\s+"

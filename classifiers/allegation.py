@@ -241,6 +241,7 @@ _REPORTED = re.compile(
 # from flagging the comment on its own.
 _HEARSAY = re.compile(
     r"(?<![a-z])(?:(?:i'?ve\s+|i\s+have\s+|i\s+|we'?ve\s+|we\s+)?(?:heard|hearing)|word\s+(?:is|on\s+the\s+street)|"
+    r"(?:i'?ve|i\s+have|we'?ve|we\s+have|i'?d|we'?d)\s+been\s+(?:told|informed)|"
     r"rumou?r(?:s|ed)?\s+(?:[a-z]+\s+){0,4}?(?:is|are|has\s+it|going\s+round)|apparently|supposedly|allegedly|"
     r"(?:someone|somebody|people|everyone)\s+(?:(?:at|on|in|from)\s+(?:the\s+)?[a-z]+\s+)?(?:said|says|is\s+saying|"
     r"are\s+saying|told)|sounds\s+like|"
@@ -429,7 +430,9 @@ def _is_adult(target_text: str) -> bool:
 def _merge(findings: list[Finding]) -> list[Finding]:
     """Several wrongdoing words in one claim ("is a pervert, he watches…") make one finding per span start."""
     merged: list[Finding] = []
-    for finding in sorted(findings, key=lambda f: (f.start or 0, -(f.end or 0))):
+    # The most confident reading of a claim wins: "X was drunk driving, my son said he reeked of ale" is
+    # stated, whatever the hearsay about the second detail.
+    for finding in sorted(findings, key=lambda f: (f.start or 0, -f.score, -(f.end or 0))):
         if merged and merged[-1].start == finding.start:
             continue
         merged.append(finding)

@@ -81,6 +81,18 @@ POSITIVES = [
         "someone should be waiting for her",
     ),
     ("A few of us should pay him a visit", Label.THREAT, "A few of us should pay him a visit"),
+    ("Tell him he wants to watch himself walking back to his car", Label.THREAT, "he wants to watch himself"),
+    (
+        "Her address is on the PTA list if anyone wants to go round and tell her what we think",
+        Label.THREAT,
+        "if anyone wants to go round",
+    ),
+    (
+        "Her home address is on there if anyone wants to go and ask her in person",
+        Label.THREAT,
+        "if anyone wants to go and ask her",
+    ),
+    ("That nit-ridden little lad wants keeping at home", Label.ABUSE, "nit-ridden little lad"),
     ("Knock on his door, see how he likes it", Label.THREAT, "see how he likes it"),
     # Name-calling built from words that are insults only in context.
     ("the mum who complained is a sad bitter old witch", Label.ABUSE, "sad bitter old witch"),
@@ -97,6 +109,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    "He wants to watch himself on the ice, the playground is lethal this morning",
+    "If anyone wants to go and see the nativity there are spare tickets",
+    "If anyone wants to go round the Christmas market on Saturday we're meeting at ten",
     "The snow should melt by lunchtime",
     "The grass on the field needs cutting",
     "He is not a spineless coward, he stood up for my son",
