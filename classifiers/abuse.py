@@ -46,6 +46,7 @@ _STRONG_INSULTS = _words(
     wastes?\s+of\s+(?:space|oxygen|skin|air|a\s+salary) lowlifes? low-lifes? degenerates? scroungers?
     (?:an?|little|jumped[\s-]up)\s+(?:little\s+)?nobod(?:y|ies) scrotes? wastemen wasteman bell-?ends?
     toe-?rags? nob-?heads? doylems? bin-?dippers? knob-?jockeys? gormless\s+\w+
+    neeks? pussy-?holes? bozos? waste-?yutes? skets? dutty\s+\w+
     thick\s+as\s+(?:mince|pig\s?shit|two\s+short\s+planks|a\s+brick|shit|a\s+plank)
     """
 )
@@ -67,7 +68,7 @@ _CONTEXTUAL_INSULTS = _words(
     gits? prats? dicks? cocks? knobs? tarts? witch(?:es)? hags? trolls? losers? cowards? weirdos? freaks?
     psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies? dossers?
     junkies? chavs? hypocrites? disgraces? snobs? jobsworths? melts? planks? wasters? dozy\s+\w+ grass(?:es)?
-    feral
+    feral wet\s+wipes? pricks? tramps? hoes? goblins? gremlins? mugs?
     fags? dykes? bints? slappers? trollops? madams?
     """
 )
@@ -78,7 +79,7 @@ _INSULT_ADJECTIVES = _words(
     r"""
     useless incompetent pathetic clueless spineless gutless brainless worthless vile disgusting lazy thick
     stupid dumb ugly fat evil nasty horrible arrogant two-faced smug stuck-up inbred dim dense brain-?dead
-    senile hideous ignorant moronic idiotic retarded spastic gormless witless gobby mouthy
+    senile hideous ignorant moronic idiotic retarded spastic gormless witless gobby mouthy moist
     """
 )
 

@@ -93,6 +93,10 @@ POSITIVES = [
         "if anyone wants to go and ask her",
     ),
     ("That nit-ridden little lad wants keeping at home", Label.ABUSE, "nit-ridden little lad"),
+    # London and general UK slang aimed at someone.
+    ("Mr Baker is a proper wet wipe", Label.ABUSE, "wet wipe"),
+    ("you absolute mug", Label.ABUSE, "mug"),
+    ("the head's a bozo", Label.ABUSE, "bozo"),
     ("Knock on his door, see how he likes it", Label.THREAT, "see how he likes it"),
     # Name-calling built from words that are insults only in context.
     ("the mum who complained is a sad bitter old witch", Label.ABUSE, "sad bitter old witch"),
@@ -110,6 +114,9 @@ POSITIVES = [
 
 NEGATIVES = [
     "He wants to watch himself on the ice, the playground is lethal this morning",
+    "Please pack wet wipes and a spare top for the farm trip",
+    "Two mugs of tea for the governors please",
+    "That cake was lovely and moist, well done Year 4",
     "If anyone wants to go and see the nativity there are spare tickets",
     "If anyone wants to go round the Christmas market on Saturday we're meeting at ten",
     "The snow should melt by lunchtime",
