@@ -25,7 +25,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "theft",
     ),
     (
-        r"thie(?:f|ves)|benefit\s+cheats?|fraudsters?|crooks?|con\s*(?:man|woman|artist)|scammers?",
+        r"thie(?:f|ves)|pick-?pockets?|shoplifters?|benefit\s+cheats?|fraudsters?|crooks?|con\s*(?:man|woman|artist)|scammers?",
         "dishonesty",
     ),
     (
@@ -47,7 +47,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"her\s+|my\s+\w+'s\s+)?(?:\w+\s+){0,2}?(?:funding|money|funds|grant|budget|premium)\s+(?:that\s+(?:was|were)\s+)?"
         r"(?:meant|intended|earmarked|ring-?fenced|allocated|supposed\s+to\s+be)\s+for|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
         r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
-        r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|"
+        r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|budgets?|funds|claims|timesheets|mileage|"
         r"money|figures|expenses|results|register|registers|attendance|grades|marks|(?:sats|exams?|tests?|data)(?!\s+(?:results|data|figures|marks|grades)))|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|rigg(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:raffle|tombola|draw|vote|votes|election|ballot|results?|"
         r"competition|auction|tender|interviews?|selection)|(?:tak(?:es|ing|en)|took|nick(?:s|ed|ing)|pinch(?:es|ed|ing))\s+"
@@ -89,7 +89,10 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"driv(?:ing|e)|(?:drink|drunk)[\s-]?driv(?:ing|e)\s+(?:ban|conviction|charge)|(?:drove|drives|driving)\s+"
         r"(?:\w+\s+){0,3}?(?:drunk|over\s+the\s+limit|under\s+the\s+influence|without\s+(?:a\s+)?(?:licen[cs]e|insurance))|"
         r"(?:lost|losing)\s+(?:his|her|their)\s+(?:driving\s+)?licen[cs]e\s+for|"
-        r"pull(?:ed|s|ing)\s+(?:a|his|her)\s+(?:knife|blade|machete)\s+on",
+        r"pull(?:ed|s|ing)\s+(?:a|his|her)\s+(?:knife|blade|machete)\s+on|runs?\s+(?:the\s+)?county\s+lines|"
+        r"(?:uses?|using|used)\s+(?:the\s+)?(?:\w+\s+)?(?:kids|children|pupils|year\s*\d+s?)\s+(?:as|to)\s+(?:runners|mules|"
+        r"deal|carry)|leaves?\s+(?:him|her|them|the\s+kids)\s+(?:on\s+(?:his|her|their)\s+own|alone|home\s+alone)\s+for\s+"
+        r"(?:days|hours|nights|the\s+weekend|a\s+week)",
         "crime",
     ),
     (
@@ -132,13 +135,14 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?:was|got|been|being|is|has\s+been)\s+(?:suspended|sacked|fired|dismissed|disqualified|arrested|charged|convicted|"
-        r"struck\s+off|cautioned|done\s+for|found\s+guilty|banned)|(?:walked|marched|escorted|frogmarched|taken)\s+(?:off|out\s+of)\s+"
+        r"struck\s+off|cautioned|done\s+for|found\s+guilty|banned)|(?:walked|marched|escorted|frogmarched|taken)\s+(?:off|out(?:\s+of)?)\s+"
         r"(?:the\s+)?(?:\w+\s+){0,2}?(?:by\s+(?:\w+\s+)?police|in\s+handcuffs)|(?:never|didn'?t|did\s+not|failed\s+to)\s+"
         r"declare(?:d)?\s+(?:it|that|an?\s+(?:conflict|interest))|malpractice|(?:under|facing)\s+(?:a\s+)?(?:police\s+)?investigation|(?:being|been)\s+(?:investigated|probed|"
         r"looked\s+(?:at|into)\s+by)|caught\s+(?:(?:him|her|them)\s+)?(?:\w+ing|with|on\s+(?:camera|cctv)|red-?handed)|racist\s+(?:to|towards|abuse|comments|remarks)|"
-        r"(?:is|was|'s)\s+(?:a\s+)?racist|discriminat\w*\s+against|fak(?:ed|es|ing)\s+(?:the\s+|its\s+|their\s+|our\s+|"
+        r"(?:is|was|'s|are|were)\s+(?:openly\s+|clearly\s+|properly\s+|a\s+)?(?:racist|islamophobic|homophobic|antisemitic|"
+        r"transphobic|sexist)|mark(?:s|ed|ing)\s+(?:\w+\s+){1,3}?down\s+because\s+(?:(?:we|she|he|they)(?:'re|'s|\s+(?:is|are)))|discriminat\w*\s+against|fak(?:ed|es|ing)\s+(?:the\s+|its\s+|their\s+|our\s+|"
         r"his\s+|her\s+)?(?:\w+\s+)?(?:results|grades|sats|registers?|attendance|data|figures|marks)|"
-        r"(?:fill(?:s|ed|ing)?\s+in|writ(?:es|ing)|wrote|chang(?:es|ed|ing))\s+(?:the\s+)?answers\s+for|"
+        r"leak(?:s|ed|ing)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:papers|questions|answers)|(?:fill(?:s|ed|ing)?\s+in|writ(?:es|ing)|wrote|chang(?:es|ed|ing))\s+(?:the\s+)?answers\s+for|"
         r"(?:gave|gives|giving|given|told|tells|telling|whisper\w*)\s+(?:\w+\s+){0,3}?the\s+answers[^.!?\n]{0,60}?"
         r"(?:sats|exams?|tests?|mocks?|gcses?|assessments?|phonics\s+check)|"
         r"(?:copy|copies|copying|copied|steals?|stole|stealing|passing\s+off)\s+(?:\w+\s+)?(?:kids'?|pupils'?|children'?s|"
@@ -249,6 +253,8 @@ _HEARSAY = re.compile(
     r"partner|son|daughter|nan|gran|colleague|pal|kids?|lad|girl|boy)\s+(?:says|said|reckons|heard|told\s+(?:me|us))|"
     r"(?:told|tells|telling)\s+(?:my|our)\s+\w+(?:\s+that)?\s+(?=\w))"
 )
+_SELF_OBJECT = re.compile(r"(?<![a-z])(?:him|her|me)(?![a-z])")
+_CHILD_TELLS = re.compile(r"(?:son|daughter|kids?|lad|girl|boy)\s+(?:says|said|told)")
 _PRONOUN_SUBJECT = re.compile(r"(?<![a-z])(?:he|she|they)(?:'s|\s)")
 _DESCRIPTIONS = {f"p{i}": text for i, (_, text) in enumerate(_PREDICATES)}
 _TARGET_KINDS = {f"t{i}": kind for i, (_, kind) in enumerate(_TARGETS)}
@@ -333,10 +339,18 @@ class AllegationClassifier:
                     # Child-on-child harm is bullying: the safeguarding detector's job, not a defamation risk.
                     continue
                 framing = "stated"
+                hearsay = _HEARSAY.search(lowered, s_start, match.start())
+                if (
+                    hearsay is not None
+                    and kind == "harm to a child"
+                    and _CHILD_TELLS.search(hearsay.group())
+                    and _SELF_OBJECT.search(match.group())
+                ):
+                    hearsay = None  # "My son says Mr X grabbed him": the child's own disclosure, not gossip
                 if (
                     _RELAYED.search(lowered, s_start, match.start())
                     or _REPORTED.search(lowered, s_start, s_end)
-                    or _HEARSAY.search(lowered, s_start, match.start())
+                    or hearsay is not None
                 ):
                     # "Her mum keeps telling everyone the school is racist": someone else's claim, relayed
                     # (often to dispute it). Kept as weak evidence below the default threshold.

@@ -472,11 +472,12 @@ _CHILD_AFTER_POSSESSIVE = re.compile(
     r"picture|pictures|permission|consent|lunch\s*box|packed\s+lunch|water\s+bottle|jumper|cardigan|shoes|"
     r"trainers|uniform|pe\s+kit|kit|report|inhaler|epi\s*-?pen|medicine|allergy|nativity|costume|place|"
     r"key\s*worker|one\s+to\s+one|ehcp|behaviour|attendance|predicted|grades?|results|exams?|mocks?|coursework|"
-    r"detentions?|timetable|options|locker|bus\s+pass|tutor|form\s+tutor)(?![a-z])"
+    r"detentions?|timetable|options|locker|bus\s+pass|tutor|form\s+tutor|ucas|references?|personal\s+statement|"
+    r"university\s+application|college\s+application|work\s+experience|ehcp|sen\s+support)(?![a-z])"
 )
 _CHILD_AFTER = re.compile(
     r"^,?\s*(?:\(?(?:in|from|of)\s+(?:year|yr|y)\s*\d{1,2}\)?|\(?(?:year|yr|y)\s*\d{1,2}\)?(?![a-z0-9])|"
-    r"(?:in|from|of)\s+(?:reception|nursery)|(?:aged?|age)\s+\d|"
+    r"(?:in|from|of)\s+(?:reception|nursery|(?:the\s+)?(?:upper|lower)\s+sixth|(?:the\s+)?sixth\s+form)|(?:aged?|age)\s+\d|"
     r"(?:is|was)\s+in\s+(?:my|our|the\s+same)\s+(?:son|daughter|child|kid)|"
     r"(?:and|&)\s+(?:my|our|his|her)\s+(?:son|daughter|little|brother|sister|child|kid))"
 )
@@ -772,8 +773,21 @@ class PupilNameClassifier:
             # "May I…", "Will you…": the name is a modal verb starting a question.
             if following in _PRONOUNS or following.isdigit():
                 return None
+            # "Will Year 11 get their mocks back?": a modal verb asking about a year group.
+            if (
+                word in ("will", "may", "can")
+                and following == "year"
+                and "?" in lowered[tokens[end_index].end :]
+            ):
+                return None
             if previous in _PRONOUNS and not is_introduced:
                 return None
+        elif (
+            i > 0
+            and tokens[i - 1].text == "the"
+            and not _CHILD_NOUN_AFTER.match(lowered[tokens[end_index].end :])
+        ):
+            return None  # "the Lincoln uni trip": a name used to describe a thing, not a child
         # "Harry Kane", "Bart Simpson": a first name followed by another capitalised surname is someone else.
         if end_index + 1 < len(tokens) and has_case and token.is_capitalised:
             nxt = tokens[end_index + 1]

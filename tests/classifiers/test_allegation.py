@@ -156,6 +156,33 @@ POSITIVES = [
         "the cook's been taking the school's meat home",
         "staff",
     ),
+    ("Mr Kowalczyk got walked out by police last Friday", "Mr Kowalczyk got walked out by police", "staff"),
+    (
+        "The business manager has been fiddling the trip budget for years",
+        "The business manager has been fiddling the trip budget",
+        "staff",
+    ),
+    ("Miss Baker is openly Islamophobic, ask any of the girls", "Miss Baker is openly Islamophobic", "staff"),
+    (
+        "Mrs Rowntree was leaking the exam papers to her favourites",
+        "Mrs Rowntree was leaking the exam papers",
+        "staff",
+    ),
+    (
+        "Kieran Spratt's older brother runs the county lines off the estate",
+        "Kieran Spratt's older brother runs the county lines",
+        "other",
+    ),
+    (
+        "Kieran Spratt's mum leaves him on his own for days at a time",
+        "Kieran Spratt's mum leaves him on his own for days",
+        "other",
+    ),
+    (
+        "My son says Mr Achterberg grabbed him by the collar in PE",
+        "Mr Achterberg grabbed him",
+        "staff",
+    ),
     (
         "The PTA chair pocketed the Christmas fair takings",
         "The PTA chair pocketed the Christmas fair takings",
@@ -221,6 +248,9 @@ def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
         "According to the paper the caretaker was arrested",
         "It was in the news that the head was suspended",
         "There was a piece on the BBC about a teacher in Hull being struck off",
+        "We've been told a member of staff has been suspended, could the head call me",
+        # A child passing on what they saw happen to someone else, not to themselves.
+        "My daughter says Miss Baker pulled a boy across the carpet by his arm today",
     ],
 )
 def test_keeps_news_reports_below_the_threshold_when_someone_else_reports_them(

@@ -76,6 +76,9 @@ POSITIVES = [
     ("them Wrenfield kids were out again", "Wrenfield kids", "surname_child"),
     ("Tobie Wrenfield sang the solo", "Tobie Wrenfield", "fuzzy"),
     ("Will A got star of the week", "Will A", "initial_class"),
+    # Sixth-form context and post-16 paperwork.
+    ("Hope from the upper sixth gave the best speech at the leavers do", "Hope", "first_name_context"),
+    ("Please can Hope's UCAS reference go out this week", "Hope", "first_name_context"),
 ]
 
 NEGATIVES = [
@@ -110,6 +113,8 @@ NEGATIVES = [
     "Delacroix painted Liberty Leading the People",  # a surname alone is not a pupil
     "The Farouqis have moved house, the whole family",  # a family, no child word
     "Harriet Quennell from the parish council opened the fete",  # not a pet-name spelling of Harry
+    "Will Year 4 get their reports before Christmas?",  # a modal verb asking about a year group
+    "The Anastasia matinee was a lovely class trip for year 1",  # a name describing a thing
 ]
 
 
