@@ -289,6 +289,20 @@ _RULES: tuple[_Rule, ...] = (
         "violence",
     ),
     _Rule(_SHUNNING, Label.ABUSE, 0.7, "shaming or shunning a child or family", "shaming"),
+    # A one-word verdict on the people just named: "The teachers clearly couldn't be bothered. Pathetic."
+    _Rule(
+        re.compile(
+            _w(
+                r"(?:teachers?|staff|head(?:\s?teacher)?|governors|they|he|she)(?![a-z])[^.!?\n]{0,100}[.!?]+\s+"
+                r"(?:absolutely\s+|utterly\s+|just\s+|so\s+|bloody\s+|frankly\s+)?(?:pathetic|useless|spineless|"
+                r"clueless|incompetent|shameful|disgraceful)(?=\s*[.!]*\s*$)"
+            )
+        ),
+        Label.ABUSE,
+        0.75,
+        "insult aimed at a person",
+        "insult",
+    ),
     _Rule(
         re.compile(
             _w(

@@ -431,6 +431,10 @@ _CHILD_WORLD = re.compile(
 # a possessive follows: "giving them to Chester, he loses them".
 _PLACE_BEFORE = frozenset("to in at from near around visit visiting into towards through".split())
 _PERSON_AFTER = re.compile(r"^(?:'s|,?\s+(?:he|she|who|and\s+his|and\s+her)(?![a-z]))")
+# A child going up the school: "since Rose moved up to Year 1" (not "since May", the month).
+_MOVED_UP_AFTER = re.compile(
+    r"^\s+(?:has\s+|had\s+)?(?:moved|moves|went|goes|started|starts)\s+(?:up\s+)?(?:in)?to\s+(?:year|yr|y)\s*\d"
+)
 # A child noun right after the name: "that Hunter lad", "the Rocky kid".
 _CHILD_NOUN_AFTER = re.compile(
     r"^\s+(?:lad|lads|boy|boys|girl|girls|kid|kids|lass|child|bairn|baby|babies|son|daughter|one|ones)(?![a-z])"
@@ -764,6 +768,7 @@ class PupilNameClassifier:
             is_introduced = (
                 _PARENT_OF.search(lowered[max(0, token.start - 24) : token.start]) is not None
                 or _CHILD_NOUN_AFTER.match(lowered[tokens[end_index].end :]) is not None
+                or _MOVED_UP_AFTER.match(lowered[tokens[end_index].end :]) is not None
             )
             if (previous in _DETERMINERS and not is_introduced) or previous.isdigit():
                 return None
@@ -814,6 +819,7 @@ class PupilNameClassifier:
             _CHILD_AFTER_POSSESSIVE.match(("'s" if is_bare_possessive else "") + after)
             or _CHILD_AFTER.match(after)
             or _CHILD_NOUN_AFTER.match(after)
+            or _MOVED_UP_AFTER.match(after)
         )
         narrowed = pupils
         code = self._class_near(after, reach)

@@ -97,6 +97,11 @@ POSITIVES = [
     ("Mr Baker is a proper wet wipe", Label.ABUSE, "wet wipe"),
     ("you absolute mug", Label.ABUSE, "mug"),
     ("the head's a bozo", Label.ABUSE, "bozo"),
+    (
+        "Worst nativity ever. The teachers clearly couldn't be bothered. Pathetic.",
+        Label.ABUSE,
+        "teachers clearly couldn't be bothered. Pathetic",
+    ),
     ("Knock on his door, see how he likes it", Label.THREAT, "see how he likes it"),
     # Name-calling built from words that are insults only in context.
     ("the mum who complained is a sad bitter old witch", Label.ABUSE, "sad bitter old witch"),
@@ -116,6 +121,7 @@ NEGATIVES = [
     "He wants to watch himself on the ice, the playground is lethal this morning",
     "Please pack wet wipes and a spare top for the farm trip",
     "Two mugs of tea for the governors please",
+    "The staff were brilliant today. Pathetic effort from the other team's coach though, he never turned up",
     "That cake was lovely and moist, well done Year 4",
     "If anyone wants to go and see the nativity there are spare tickets",
     "If anyone wants to go round the Christmas market on Saturday we're meeting at ten",

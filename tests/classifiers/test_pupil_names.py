@@ -79,6 +79,7 @@ POSITIVES = [
     # Sixth-form context and post-16 paperwork.
     ("Hope from the upper sixth gave the best speech at the leavers do", "Hope", "first_name_context"),
     ("Please can Hope's UCAS reference go out this week", "Hope", "first_name_context"),
+    ("since Summer moved up to Year 3 she's flying", "Summer", "first_name_context"),
 ]
 
 NEGATIVES = [
