@@ -435,14 +435,11 @@ _PERSON_AFTER = re.compile(r"^(?:'s|,?\s+(?:he|she|who|and\s+his|and\s+her)(?![a
 _MOVED_UP_AFTER = re.compile(
     r"^\s+(?:has\s+|had\s+)?(?:moved|moves|went|goes|started|starts)\s+(?:up\s+)?(?:in)?to\s+(?:year|yr|y)\s*\d"
 )
+_CHILD_NOUNS = "lad|lads|boy|boys|girl|girls|kid|kids|lass|lasses|bairn|bairns|child|children"
 # A child noun right after the name: "that Hunter lad", "the Rocky kid".
-_CHILD_NOUN_AFTER = re.compile(
-    r"^\s+(?:lad|lads|boy|boys|girl|girls|kid|kids|lass|child|bairn|baby|babies|son|daughter|one|ones)(?![a-z])"
-)
+_CHILD_NOUN_AFTER = re.compile(rf"^\s+(?:{_CHILD_NOUNS}|baby|babies|son|daughter|one|ones)(?![a-z])")
 # After a roster surname alone: the family's child, not the family ("the Nowak lad", not "the Nowaks").
-_SURNAME_CHILD_NOUN = re.compile(
-    r"^\s+(?:lad|lads|boy|boys|girl|girls|kid|kids|lass|lasses|bairn|bairns|twins|children|child)(?![a-z])"
-)
+_SURNAME_CHILD_NOUN = re.compile(rf"^\s+(?:{_CHILD_NOUNS}|twins)(?![a-z])")
 # Before a name: the singer or the show, not the child ("took her to see Adele").
 _MEDIA_BEFORE = re.compile(
     r"(?<![a-z])(?:see|saw|seeing|watch|watched|watching|listen\s+to|listening\s+to|listened\s+to|concert|gig|"
