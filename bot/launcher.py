@@ -1,5 +1,5 @@
-"""The ``socialguard`` console script. It runs before numpy is imported, which is the only moment OpenBLAS's
-choice of CPU kernels can still be pinned."""
+"""The ``socialguard`` console script. It runs before numpy and torch are imported, which is the only moment
+their choice of CPU kernels can still be pinned."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ import sys
 #: CPU since 2013 runs, so ``socialguard train`` rebuilds byte-identical heads on any of them.
 TRAINING_BLAS_CORE = "Haswell"
 
+#: The encoder's own kernels vary the same way: torch picks AVX-512 or AMX code paths where the CPU has them
+#: (measured: embeddings 2e-7 apart, enough to move the abuse threshold from 0.52 to 0.49). Training runs the
+#: encoder on the AVX2 paths too: ATen's vectorised ops, oneDNN's ISA cap and MKL's conditional numerical
+#: reproducibility mode. Scoring comments at run time keeps the CPU's fastest kernels.
+TRAINING_TORCH_PINS = {"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2", "MKL_CBWR": "AVX2"}
+
 
 def _command(argv: list[str]) -> str | None:
     """The subcommand: the first argument that is not a global option (``socialguard -v train``)."""
@@ -22,6 +28,8 @@ def _command(argv: list[str]) -> str | None:
 def main() -> None:
     if _command(sys.argv[1:]) == "train" and platform.machine().lower() in ("x86_64", "amd64"):
         os.environ.setdefault("OPENBLAS_CORETYPE", TRAINING_BLAS_CORE)
+        for name, value in TRAINING_TORCH_PINS.items():
+            os.environ.setdefault(name, value)
     from bot.cli import app
 
     app()

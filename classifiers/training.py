@@ -102,6 +102,8 @@ class EmbeddingCache:
         digest = hashlib.sha256()
         digest.update(_encoder_fingerprint(self.encoder).encode())
         digest.update(str(self.encoder.max_tokens).encode())
+        # Vectors from other CPU kernels differ in the last bits; they must not stand in for these.
+        digest.update(repr(_encoder_kernels()).encode())
         for text in texts:
             digest.update(text.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
@@ -116,6 +118,14 @@ class EmbeddingCache:
         np.save(tmp, vectors)
         tmp.replace(path)
         return vectors
+
+
+def _encoder_kernels() -> dict[str, str]:
+    """Which of torch's CPU code paths embed the texts (``bot.launcher`` pins them for ``train``)."""
+    import torch
+
+    pins = {name: os.environ.get(name, "") for name in ("DNNL_MAX_CPU_ISA", "MKL_CBWR")}
+    return {"aten": torch.backends.cpu.get_cpu_capability(), **pins}
 
 
 def _encoder_fingerprint(encoder: Encoder) -> str:
@@ -363,6 +373,7 @@ def train(
             "python": platform.python_version(),
             "numpy": np.__version__,
             "blas_kernels": _blas_kernels(),
+            "encoder_kernels": _encoder_kernels(),
         },
     }
     save_heads(out_dir, heads, manifest)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.launcher import TRAINING_BLAS_CORE, _command
+from bot.launcher import TRAINING_BLAS_CORE, TRAINING_TORCH_PINS, _command
 
 
 @pytest.mark.parametrize(
@@ -39,10 +39,25 @@ print(os.environ.get("OPENBLAS_CORETYPE"), sorted(kernels))
 """
 
 
-def _run(*args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+_PINS_CHILD = """
+import os, sys
+sys.argv = ["socialguard", *sys.argv[1:]]
+import bot.launcher
+try:
+    bot.launcher.main()
+except SystemExit:
+    pass
+import torch
+pins = sorted((k, os.environ.get(k)) for k in bot.launcher.TRAINING_TORCH_PINS)
+print(pins, torch.backends.cpu.get_cpu_capability())
+"""
+
+
+def _run(*args: str, child: str = _CHILD) -> str:
+    pinned = {"OPENBLAS_CORETYPE", *TRAINING_TORCH_PINS}
+    env = {k: v for k, v in os.environ.items() if k not in pinned}
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, *args],
+        [sys.executable, "-c", child, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -59,3 +74,14 @@ def test_train_pins_the_blas_kernel_before_numpy_loads() -> None:
 
 def test_other_commands_keep_the_cpus_own_kernel() -> None:
     assert _run("eval", "--help").startswith("None ")
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="torch's kernels are pinned on x86-64 only")
+def test_train_pins_the_encoders_kernels_before_torch_loads() -> None:
+    assert _run("train", "--help", child=_PINS_CHILD) == f"{sorted(TRAINING_TORCH_PINS.items())} AVX2"
+
+
+def test_other_commands_keep_the_encoders_own_kernels() -> None:
+    assert _run("eval", "--help", child=_PINS_CHILD).startswith(
+        f"{sorted((k, None) for k in TRAINING_TORCH_PINS)} "
+    )
