@@ -48,6 +48,7 @@ _STRONG_INSULTS = _words(
     toe-?rags? nob-?heads? doylems? bin-?dippers? knob-?jockeys? gormless\s+\w+
     neeks? pussy-?holes? bozos? waste-?yutes? skets? dutty\s+\w+
     thick\s+as\s+(?:mince|pig\s?shit|two\s+short\s+planks|a\s+brick|shit|a\s+plank)
+    old\s+(?:bats?|trouts?|crones?|hags?) divs?(?!\s*\d)(?!\s+(?:one|two|three|four)(?![a-z]))
     """
 )
 
@@ -179,10 +180,25 @@ _MASK_TARGETS = (
     "slag",
     "whore",
     "motherfucker",
+)
+# Slurs written with asterisks ("p*ki", "n*****s") are still slurs, scored as such.
+_MASKED_SLURS = (
     "nigger",
+    "niggers",
+    "nigga",
+    "niggas",
     "faggot",
+    "faggots",
     "paki",
+    "pakis",
     "retard",
+    "retards",
+    "spastic",
+    "spastics",
+    "coon",
+    "coons",
+    "wog",
+    "wogs",
 )
 
 # Leetspeak in insults ("tw4t", "sh1t", "c0ck"): mapped length-for-length so spans still line up.
@@ -200,6 +216,10 @@ _DEATH_WISH = re.compile(
         r"|(?:hope|wish)\s+the\s+(?:\w+\s+)?(?:roof|ceiling|building|place|school)\s+(?:caves?|falls?|burns?|collapses?)"
         r"(?:\s+(?:in|down))?\s+(?:on|with)\s+(?:you|u|them|him|her|the\s+lot)"
         r"|(?:wants?|needs?)\s+(?:their|his|her|your|ur)\s+heads?\s+(?:kicking|kicked|smashing|caving)\s+in"
+        # "Mr X wants stringing up": the Northern and Midlands passive.
+        r"|(?:wants?|needs?)\s+(?:stringing\s+up|hanging|shooting|putting\s+down)(?=\s*(?:[.!,]|$|for\s|\s(?:he|she|they)\s))"
+        r"|(?:hope|wish)\s+(?:the|a)\s+(?:\w+\s+)?(?:flood|fire|storm|river|sinkhole|plague)\s+(?:takes?|gets?|swallows?|"
+        r"washes?\s+away|sweeps?\s+away)\s+(?:the\s+(?:whole\s+)?lot\s+of\s+)?(?:you|u|yous|them|him|her|the\s+lot)"
     )
 )
 
@@ -211,7 +231,7 @@ _GROUPS = (
 )
 _HATE = re.compile(
     _w(
-        rf"(?:{_GROUPS})(?:'s?)?(?:\s+[a-z']+){{0,3}}?\s+(?:ruin(?:s|ing|ed)?|destroy(?:s|ing|ed)?|"
+        rf"(?:{_GROUPS})(?:'s?)?(?:\s+[a-z0-9']+){{0,3}}?\s+(?:ruin(?:s|ing|ed)?|destroy(?:s|ing|ed)?|"
         r"taking\s+over|invad(?:e|ing|ers)|flood(?:ing)?|are\s+(?:scum|vermin|animals|parasites|filth|"
         r"a\s+disease|the\s+problem)|should\s+(?:go\s+back|be\s+deported|be\s+sent\s+back|leave|not\s+be\s+allowed)"
         r"|go\s+back|not\s+welcome|don'?t\s+belong|breed(?:ing)?\s+like|stink|smell)"
@@ -513,7 +533,9 @@ class AbuseClassifier:
 
         for match in _MASKED.finditer(lowered):
             token = match.group()
-            if any(_fits_mask(token, word) for word in _MASK_TARGETS):
+            if any(_fits_mask(token, word) for word in _MASKED_SLURS):
+                found.append((match.start(), match.end(), _MASKED_SLUR_RULE))
+            elif any(_fits_mask(token, word) for word in _MASK_TARGETS):
                 found.append((match.start(), match.end(), _MASKED_RULE))
 
         findings: list[Finding] = []
@@ -548,6 +570,7 @@ _THREAT_TEXT = {"life": "threat to kill or seriously injure", "violence": "threa
 _CONTEXTUAL_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.75, "insult aimed at a person", "insult")
 _DOUBLE_INSULT_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.8, "insult aimed at a person", "name_calling")
 _MASKED_RULE = _Rule(_MASKED, Label.ABUSE, 0.7, "masked profanity", "profanity")
+_MASKED_SLUR_RULE = _Rule(_MASKED, Label.ABUSE, 0.9, "slur (masked)", "slur")
 
 
 def _fits_mask(token: str, word: str) -> bool:

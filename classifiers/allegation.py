@@ -21,7 +21,10 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:stole|steals|stealing|nick(?:ed|ing|s)|pinch(?:ed|ing)|shoplift\w*|embezzl\w*|thieving|burgl\w*|"
         r"(?:breaks?|breaking|broke|broken)\s+into|robb(?:ed|ing)|mugg(?:ed|ing)|(?:sold|sells|selling|flogged|flogs)\s+"
         r"(?:it|them)\s+on)"
-        r"(?!\s+(?:the|a)\s+show)(?!\s+(?:my|our|everyone'?s|the\s+audience'?s)\s+hearts?)",
+        r"(?!\s+(?:the|a)\s+show)(?!\s+(?:my|our|everyone'?s|the\s+audience'?s)\s+hearts?)"
+        # "took my daughter's phone out of her bag"
+        r"|(?:took|takes|taken|taking|swiped|lifted)\s+(?:my|our|his|her|their|[a-z]+'s)\s+(?:[a-z]+'s\s+)?(?:phone|purse|"
+        r"wallet|money|cash|trainers|ipad|tablet|bike|watch|airpods|headphones|earrings?|necklace)\s+(?:out\s+of|from)",
         "theft",
     ),
     (
@@ -48,7 +51,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:meant|intended|earmarked|ring-?fenced|allocated|supposed\s+to\s+be)\s+for|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
         r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
         r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|budgets?|funds|claims|timesheets|mileage|"
-        r"money|figures|expenses|results|register|registers|attendance|grades|marks|(?:sats|exams?|tests?|data)(?!\s+(?:results|data|figures|marks|grades)))|cook(?:ed|ing|s)\s+the\s+books|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
+        r"money|figures|expenses|results|register|registers|attendance|grades|marks|(?:sats|exams?|tests?|data)(?!\s+(?:results|data|figures|marks|grades)))|cook(?:ed|ing|s)\s+the\s+(?:\w+\s+)?(?:books|figures|numbers|data|results|registers?|attendance)|(?:results|figures|grades|marks|registers?|attendance|books|accounts|sats|data|numbers)\s+(?:were|was|have\s+been|has\s+been|got|get)\s+(?:fiddled|rigged|doctored|faked|cooked|massaged|falsified)|(?:let|lets|letting|showed|shows|gave|gives)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:see|look\s+at|have|a\s+look\s+at)\s+the\s+(?:exam\s+)?papers?\s+(?:\w+\s+){0,3}?(?:before|early|in\s+advance)|backhanders?|kickbacks?|brown\s+envelopes?|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|rigg(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:raffle|tombola|draw|vote|votes|election|ballot|results?|"
         r"competition|auction|tender|interviews?|selection)|(?:tak(?:es|ing|en)|took|nick(?:s|ed|ing)|pinch(?:es|ed|ing))\s+"
         r"(?:the\s+)?(?:school'?s|pta'?s|kids'?|children'?s|pupils'?)\s+(?:\w+\s+){0,2}?home"
@@ -76,6 +79,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"|(?:three\s+sheets\s+to\s+the\s+wind|half-?cut|worse\s+for\s+wear|sozzled|plastered|tipsy|bladdered|legless|"
         r"steaming|paralytic|rat-?arsed|trolleyed|smashed|wasted|tiddly|merry)\s+(?:\w+\s+){0,3}?(?:driving|drove|"
         r"behind\s+the\s+wheel|at\s+the\s+wheel|in\s+charge|at\s+work|on\s+duty|on\s+the\s+trip|at\s+(?:pick|drop)-?\s?(?:up|off))"
+        # "comes back to teach half-cut"
+        r"|(?:teach|teaches|teaching|taught|work|works|working|drive|drives|driving|drove)\s+(?:\w+\s+){0,3}?(?:half-?cut|drunk|"
+        r"hammered|pissed|sozzled|plastered|tipsy|worse\s+for\s+wear|three\s+sheets\s+to\s+the\s+wind|stoned|high\s+as\s+a\s+kite)"
         r"|(?:on|takes?|taking|does|doing|deals?|dealing|sells?|selling)\s+(?:drugs|coke|cocaine|weed)|(?:smokes?|smoking|smoked)\s+(?:weed|cannabis|skunk|spliffs?|joints?)|alcoholic|druggie|junkie|(?:smack|crack|coke)-?heads?|(?:drug\s+)?dealer",
         "substance misuse at work",
     ),
@@ -89,7 +95,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"driv(?:ing|e)|(?:drink|drunk)[\s-]?driv(?:ing|e)\s+(?:ban|conviction|charge)|(?:drove|drives|driving)\s+"
         r"(?:\w+\s+){0,3}?(?:drunk|over\s+the\s+limit|under\s+the\s+influence|without\s+(?:a\s+)?(?:licen[cs]e|insurance))|"
         r"(?:lost|losing)\s+(?:his|her|their)\s+(?:driving\s+)?licen[cs]e\s+for|"
-        r"pull(?:ed|s|ing)\s+(?:a|his|her)\s+(?:knife|blade|machete)\s+on|runs?\s+(?:the\s+)?county\s+lines|"
+        r"pull(?:ed|s|ing)\s+(?:a|his|her)\s+(?:knife|blade|machete)\s+on|"
+        r"(?:torched|firebombed|set\s+fire\s+to|burnt\s+out|burned\s+out)\s+(?:the|them|those|his|her|their|a|some|that)\s+"
+        r"(?:\w+\s+)?(?:cars?|vans?|house|shed|school|bins?|garage|flat|pavilion)|runs?\s+(?:the\s+)?county\s+lines|"
         r"(?:uses?|using|used)\s+(?:the\s+)?(?:\w+\s+)?(?:kids|children|pupils|year\s*\d+s?)\s+(?:as|to)\s+(?:runners|mules|"
         r"deal|carry)|leaves?\s+(?:him|her|them|the\s+kids)\s+(?:on\s+(?:his|her|their)\s+own|alone|home\s+alone)\s+for\s+"
         r"(?:days|hours|nights|the\s+weekend|a\s+week)",
@@ -101,6 +109,8 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"manhandl\w*|drag(?:ged|s|ging)|threw|throws?|screams?\s+at|scream(?:ed|ing)\s+at|swore\s+at|swears\s+at|"
         r"humiliat\w*|locked)\s+"
         + _CHILD_OBJECT
+        + r"|lock(?:s|ed|ing)?\s+(?:kids|children|pupils|him|her|them|the\s+\w+)\s+in\s+(?:a|the)\s+(?:\w+\s+)?(?:cupboard|"
+        r"room|cellar|shed|toilets?|store\s*room|office)"
         + r"|push(?:ed|es|ing)\s+"
         + _CHILD_OBJECT
         + r"\s+(?:over|into|against|down|out)|call(?:ed|s|ing)\s+"
@@ -117,7 +127,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
     (
         r"(?:beats?|beating|batter(?:s|ed|ing)|knocks?\s+(?:\w+\s+)?about|knocked\s+(?:\w+\s+)?about|hits|hitting|"
         r"punch(?:es|ing)|strangl\w*|chok(?:es|ed|ing))\s+(?:his|her|their)\s+(?:mum|mam|mother|wife|missus|partner|"
-        r"girlfriend|boyfriend|husband|kids|children|dad|father)|domestic\s+(?:violence|abuse)",
+        r"girlfriend|boyfriend|husband|kids|children|dad|father)|domestic\s+(?:violence|abuse)|"
+        r"(?:knocks?|knocked|knocking|slaps?|slapped|slapping)\s+(?:his|her|their)\s+(?:mum|mom|mam|mother|wife|missus|partner|"
+        r"girlfriend|kids)\s+(?:about|around)",
         "violence",
     ),
     (
@@ -139,6 +151,9 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:the\s+)?(?:\w+\s+){0,2}?(?:by\s+(?:\w+\s+)?police|in\s+handcuffs)|(?:never|didn'?t|did\s+not|failed\s+to)\s+"
         r"declare(?:d)?\s+(?:it|that|an?\s+(?:conflict|interest))|malpractice|(?:under|facing)\s+(?:a\s+)?(?:police\s+)?investigation|(?:being|been)\s+(?:investigated|probed|"
         r"looked\s+(?:at|into)\s+by)|caught\s+(?:(?:him|her|them)\s+)?(?:\w+ing|with|on\s+(?:camera|cctv)|red-?handed)|racist\s+(?:to|towards|abuse|comments|remarks)|"
+        r"bull(?:y|ies|ied|ying)\s+(?:the\s+|other\s+|junior\s+)?(?:staff|colleagues|teachers)|(?:sacked|pushed\s+out|forced\s+out|"
+        r"let\s+go|got\s+rid\s+of|kicked\s+out|run\s+out)\s+(?:\w+\s+){0,5}?for\s+(?:bullying|harass\w*|fiddling|stealing|theft|"
+        r"fraud|lying|drinking|misconduct|abuse|assault|hitting|gross\s+misconduct)|"
         r"(?:is|was|'s|are|were)\s+(?:openly\s+|clearly\s+|properly\s+|a\s+)?(?:racist|islamophobic|homophobic|antisemitic|"
         r"transphobic|sexist)|mark(?:s|ed|ing)\s+(?:\w+\s+){1,3}?down\s+because\s+(?:(?:we|she|he|they)(?:'re|'s|\s+(?:is|are)))|discriminat\w*\s+against|fak(?:ed|es|ing)\s+(?:the\s+|its\s+|their\s+|our\s+|"
         r"his\s+|her\s+)?(?:\w+\s+)?(?:results|grades|sats|registers?|attendance|data|figures|marks)|"
@@ -173,12 +188,13 @@ _TARGETS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?:the|a|her|his|my\s+\w+'?s?|their|our|your|one\s+of\s+the|that|this)\s+(?:(?:new|old|year\s*\d+|class|form|pe|pta|"
-        r"music|supply|cover|reception|nursery|maths|english|science|art)\s+)?(?:teachers?|deputy(?:\s+head(?:teacher)?)?|"
+        r"music|supply|cover|reception|nursery|maths|english|science|art)\s+)?(?:[a-z]+\s+(?=(?:teacher|coach|tutor)(?![a-z])))?"
+        r"(?:teachers?|deputy(?:\s+head(?:teacher)?)?|"
         r"caretakers?|ta|tas|teaching\s+assistants?|receptionists?|office\s+(?:manager|staff|lady|ladies)|secretary|senco|"
         r"dsl|staff(?:\s+members?)?|member\s+of\s+staff|dinner\s+lad(?:y|ies)|lunchtime\s+(?:supervisors?|staff)|cook|chef|"
         r"coach|business\s+manager|bursar|governors?|chair\s+of\s+governors|site\s+manager|head\s+of\s+year|head\s+of\s+(?!the\b|school\b)[a-z]+|"
         r"minibus\s+driver|lollipop\s+(?:lady|man)|nurse|treasurer|pta\s+(?:chair|treasurer|secretary)|trip\s+leaders?|"
-        r"form\s+tutors?|tutor|cover\s+supervisor|(?:\w+\s+)?manager|chair)",
+        r"form\s+tutors?|tutor|cover\s+supervisor|(?:\w+\s+)?manager|(?:exams?|attendance|finance|welfare|pastoral)\s+officer|chair)",
         "staff",
     ),
     (r"(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+", "staff"),

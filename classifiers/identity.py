@@ -425,7 +425,8 @@ _CHILD_WORLD = re.compile(
     r"dad|nan|grandad|son|daughter|kids?|child|children|boy|girl|lad|lass|pupils?|friends?|bullied|bullying|"
     r"register|absent|off\s+sick|poorly|birthday|party|tea\s+time|bed\s*time|detentions?|exams?|gcses?|a-?levels?|"
     r"mocks?|coursework|tutor|form\s+group|sixth\s+form|head\s+of\s+year|timetable|school\s+bus|lessons?|"
-    r"isolation|excluded|exclusion|locker|play\s*time|break\s*time|lunch\s*time|dinner\s*time|home\s*time)(?![a-z])"
+    r"isolation|excluded|exclusion|locker|play\s*time|break\s*time|lunch\s*time|dinner\s*time|home\s*time|"
+    r"pictures?|photos?|pics?|bake\s+sale|cake\s+sale|concert|choir|certificates?|medals?|sports\s+hall)(?![a-z])"
 )
 # Before a place-name that is also a pupil's name: "trip to Chester", "in Dallas". Not when a pronoun or
 # a possessive follows: "giving them to Chester, he loses them".
@@ -953,6 +954,18 @@ _STAFF_ACTIONS = frozenset(
 )
 
 
+_TEACHER_POSSESSION = re.compile(
+    r"['’]s\s+(?:lessons?|classes|classroom|detentions?|homework|marking|form\s+group|tutor\s+group|"
+    r"science|maths|english|history|geography|pe)(?![a-z])",
+    re.IGNORECASE,
+)
+# "Does Lee still run the Thursday football?": running a club or a team is a staff member's job.
+_STAFF_RUNS_AFTER = re.compile(
+    r"^\s+(?:still\s+)?(?:runs?|running|coach(?:es|ing)?|takes?)\s+(?:the\s+)?(?:[a-z0-9'-]+\s+){0,3}?"
+    r"(?:club|clubs|football|netball|rugby|cricket|choir|band|orchestra|team|training|practice|rehearsals?)(?![a-z])"
+)
+
+
 def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
     """A surname that is also a word ("Baker", "Hill") counts only when written like a name: capitalised
     mid-sentence after a word such as "with" or "ask" and not the first word of a place or a business
@@ -961,6 +974,8 @@ def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
     token = tokens[i]
     if not token.is_capitalised:
         return False
+    if _TEACHER_POSSESSION.match(text, token.end):
+        return True  # "Sparrow's lessons", "Frost's detentions": something only a teacher has
     following = tokens[i + 1] if i + 1 < len(tokens) else None
     starts_sentence = i == 0 or re.search(r"[.!?\n]", text[tokens[i - 1].end : token.start]) is not None
     if starts_sentence:
@@ -1118,7 +1133,10 @@ class StaffNameClassifier:
             if not first_members and token.is_capitalised and token.text not in COMMON_WORD_NAMES:
                 # "Kev the caretaker": a short form or nickname, only with staff context right beside it.
                 # Not after a title or a job ("Miss Priyanka" is someone else, not Miss Priya).
-                if _STAFF_AFTER.match(lowered[token.end : token.end + 50]):
+                after = lowered[token.end : token.end + 50]
+                if _STAFF_AFTER.match(after) or (
+                    token.text not in self._pupil_firsts and _STAFF_DEPARTMENT_AFTER.match(after)
+                ):
                     short = [m for m in self._staff if same_given_name(token.text, fold(m.first_name))]
                     if short:
                         spans.append((token.start, token.end, short, "first_name_context", 0.7))
@@ -1140,7 +1158,9 @@ class StaffNameClassifier:
                     teaching = [m for m in first_members if year and year in m.years]
                     if teaching and token.text not in self._pupil_firsts:
                         spans.append((token.start, token.end, teaching, "first_name_class", 0.7))
-                    elif _STAFF_DEPARTMENT_AFTER.match(after) and token.text not in self._pupil_firsts:
+                    elif (
+                        _STAFF_DEPARTMENT_AFTER.match(after) or _STAFF_RUNS_AFTER.match(after)
+                    ) and token.text not in self._pupil_firsts:
                         # "Dean from PE": a department is staff context, unless a pupil has the name.
                         spans.append((token.start, token.end, first_members, "first_name_context", 0.7))
                     elif token.text not in self._pupil_firsts and token.text not in COMMON_WORD_NAMES:
@@ -1367,6 +1387,8 @@ _UNLISTED_AFTER = re.compile(
     r"(?:is|was)\s+(?:only\s+)?(?:\d{1,2}|five|six|seven|eight|nine|ten|eleven)\s+(?:years?\s+old|yo))",
     re.IGNORECASE,
 )
+# "our Jakub": Northern and Midlands for one of the family, a child when the comment is about school.
+_UNLISTED_OUR = re.compile(r"(?<![a-z'])our\s+$", re.IGNORECASE)
 _TITLE_CASE_RUN = re.compile(r"(?<![A-Za-z'])[A-Z][a-z]+\s+[A-Z][a-z]+\s+$")
 _CAPITALISED = re.compile(r"(?<![A-Za-z'-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![A-Za-z])")
 # Entities that say the capitalised word is not a name: "my son Year 3", "little Monday".
@@ -1441,7 +1463,9 @@ class UnlistedChildClassifier:
             in_class = self._in_class is not None and self._in_class.match(after) is not None
             if _UNLISTED_BEFORE.search(before) or _UNLISTED_AFTER.match(after) or in_class:
                 found.append((match.start(), match.end(), False))
-            elif _UNLISTED_PRAISE.search(before):
+            elif _UNLISTED_PRAISE.search(before) or (
+                _UNLISTED_OUR.search(before) and _CHILD_WORLD.search(body.lower())
+            ):
                 found.append((match.start(), match.end(), True))
         return found
 

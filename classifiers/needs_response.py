@@ -96,7 +96,10 @@ _TO_OTHER_PARENTS = re.compile(
     r"(?<![a-z])(?:(?:i'?m|we'?re|am|are)\s+selling|for\s+sale|(?:free|going)\s+to\s+a\s+good\s+home|giving\s+away|"
     r"if\s+(?:anyone|anybody|someone)\s+(?:finds?|found|has|sees?|spots?|wants?|needs?|is\s+interested)|"
     r"(?:does\s+)?(?:anyone|anybody|any\s+(?:other\s+)?(?:mums?|dads?|parents|grandparents))\s+(?:\w+\s+)?(?:want|wants|fancy|fancies|"
-    r"wanna|interested|up\s+for|free\s+for|need\s+a\s+lift|going\s+to\s+the|around\s+for)|car\s*-?\s*share|lift\s*-?\s*share|"
+    r"wanna|interested|up\s+for|free\s+for|need\s+a\s+lift|going\s+to\s+the|around\s+for)|(?:car|lift)\s*-?\s*shar(?:e|ing)|"
+    # A notice passed round, a parent's own number for a lift or a group: "PLEASE SHARE", "text me on 07…".
+    r"(?:please|pls|plz)\s+share|for\s+(?:anyone|those|everyone)\s+(?:asking|wondering|interested)|"
+    r"(?:got|have)\s+(?:\d|one|two|three|four)\s+(?:spare\s+)?seats|text\s+me\s+(?:on|at)|"
     r"(?:babysitter|childminder|tutor)\s+(?:available|wanted)|(?:anyone|anybody)\s+else(?:'s)?\s+(?:kids?|child|"
     r"children|sons?|daughters?|little\s+ones?)|^@?[a-z]+\s+(?:hun|hunny|hunni|babe|hon|chick|lovely|pet|mate)(?![a-z])|"
     r"lost\s+(?:a|our|my|the)\s+(?:\w+\s+)?(?:dog|cat|lab|labrador|spaniel|puppy|pup|kitten|tortoise|parrot)|"

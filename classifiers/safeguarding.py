@@ -108,6 +108,8 @@ _RULES: tuple[_Rule, ...] = (
             r"no\s+(?:heating|electricity|electric|bed)|sleeping\s+rough|"
             r"(?:parents?|mum|dad|mother|father)\s+(?:is|are|was|were)\s+(?:always\s+)?(?:drunk|high|off\s+(?:their|her|his)\s+face)|"
             r"(?:wandering|walking|roaming)\s+(?:the\s+streets|around)\s+(?:alone|late|at\s+night)|"
+            r"lock(?:s|ed|ing)?\s+(?:\w+\s+){1,3}?in\s+(?:a|the)\s+(?:\w+\s+)?(?:cupboard|cellar|shed|cage|store\s*room|"
+            r"toilets?)|"
             r"(?:sleeps?|sleeping|slept|made\s+to\s+sleep|has\s+to\s+sleep|locked)\s+(?:in|on)\s+(?:a|the)\s+"
             r"(?:shed|floor|car|garage|cupboard|garden|cellar)|"
             r"(?:comes?|came|turns?\s+up|turned\s+up|sent)\s+(?:in\s+|into\s+school\s+|to\s+school\s+)?(?:(?:every|each)\s+"
@@ -210,7 +212,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"bull(?:y|ies|ied|ying)(?!\s+(?:week|policy|policies|ambassadors?|workshop|assembly|awareness|day|"
-            r"campaign|lesson|charter))"
+            r"campaign|lesson|charter|(?:the\s+|other\s+|junior\s+)?(?:staff|colleagues|teachers|parents)))"
         ),
         "bullying",
         0.7,
@@ -369,8 +371,12 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"domestic\s+(?:violence|abuse)|(?:dad|father|mum|mother|step-?dad|partner|boyfriend|ex)\s+(?:\w+\s+){0,2}?"
-            r"(?:is|was|gets|got)\s+(?:violent|dangerous|abusive|aggressive)|police\s+(?:were\s+)?(?:called|came|round)\s+"
-            r"(?:to\s+)?(?:the\s+house|their\s+house|again)"
+            r"(?:is|was|gets|got)\s+(?:violent|dangerous|abusive|aggressive)|police\s+(?:were\s+|was\s+|have\s+been\s+)?"
+            r"(?:called|came|round)\s+(?:to\s+|there\s+|at\s+)?(?:the\s+house|their\s+house|theirs|again)|"
+            # "her dad knocks her mum about": violence at a pupil's home.
+            r"(?:knocks?|knocked|knocking|beats?|beating|slaps?|slapping|batters?|battering|hits?|hitting)\s+"
+            r"(?:his|her|their|the\s+kids'?|the)\s+(?:mum|mom|mam|mother|wife|missus|partner|girlfriend)\s+"
+            r"(?:about|around|black\s+and\s+blue|senseless)"
         ),
         "domestic_abuse",
         0.8,
@@ -386,7 +392,12 @@ _RULES: tuple[_Rule, ...] = (
             r"missing|missing\s+(?:child|pupil|girl|boy)|(?:couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:him|her|them|my\s+"
             r"(?:son|daughter|child|kid))|wander(?:ed|s)\s+off|ran\s+off|escaped\s+(?:from\s+)?(?:school|the\s+playground)|"
             r"got\s+out\s+of\s+(?:school|the\s+gates?)|let\s+(?:him|her|them)\s+(?:walk|go)\s+home\s+(?:alone|on\s+(?:his|her|"
-            r"their)\s+own)"
+            r"their)\s+own)|"
+            # A child not seen for days, and nobody checking: "nobody's answering the door at theirs".
+            r"(?:nobody|no\s+one|no-one)(?:'s|\s+is|\s+has\s+been)?\s+answer(?:ing|s|ed)?\s+the\s+door\s+(?:at\s+)?(?:theirs|"
+            r"(?:their|his|her)\s+(?:house|place|flat|home)|the\s+house)|"
+            r"(?:is\s+)?(?:any\s*one|any\s*body|someone|somebody)\s+(?:checking|checked|going\s+to\s+check)\s+(?:on|up\s+on)\s+"
+            r"(?:him|her|them|the\s+kids|those\s+kids)"
         ),
         "missing_child",
         0.85,
@@ -405,7 +416,7 @@ _RULES: tuple[_Rule, ...] = (
         _r(
             r"(?:vap(?:e|es|ing)|drugs|weed|cannabis|spice|ketamine|nitrous|laughing\s+gas|alcohol|cigarettes?|smoking|"
             r"edibles)(?![a-z])[^.!?\n]{0,60}?(?:toilets|playground|school|year\s*\d+s?|kids|children|pupils|selling|sold|gates?|"
-            r"field|bus|bike\s+sheds?)|(?:dealing|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|pupils|younger)|"
+            r"field|bus|bike\s+sheds?|sports\s+hall|little\s+ones|younger\s+(?:ones|kids))|(?:dealing|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|pupils|younger)|"
             r"(?:deals?|dealing|dealt|supplies|supplying|pushing)\s+(?:\w+\s+)?(?:weed|drugs|cannabis|coke|cocaine|ketamine|pills|"
             r"spice|edibles)"
         ),
@@ -428,7 +439,9 @@ _RULES: tuple[_Rule, ...] = (
     # Someone says they are worried.
     _Rule(
         _r(
-            r"safeguarding\s+(?:worry|worries|concerns?|issues?|matters?|problems?|disclosure|referral)|"
+            r"(?:safeguarding|child\s+protection)\s+(?:worry|worries|concerns?|issues?|matters?|problems?|disclosure|"
+            r"referral)|(?:don'?t|do\s+not)\s+want\s+to\s+(?:put|post|write)\s+(?:it|this|that|the\s+details)\s+(?:on\s+here|"
+            r"here|online|publicly|on\s+facebook)|"
             r"(?:who(?:'s|\s+is)|who\s+do\s+i\s+(?:tell|contact|speak\s+to)|contact|speak\s+to|talk\s+to)\s+(?:the\s+)?"
             r"(?:dsl|designated\s+safeguarding\s+lead|safeguarding\s+lead)|need\s+to\s+report\s+(?:something|a\s+concern|"
             r"what\s+(?:i|my\s+\w+)\s+(?:saw|heard|was\s+told))|"
@@ -489,9 +502,13 @@ _PLATFORM = re.compile(
     r"(?:tiktok|snapchat|snap|instagram|insta|facebook|whatsapp|discord|roblox|fortnite|minecraft|youtube|"
     r"twitter|x|xbox|playstation|online)(?![a-z])"
 )
-_AWARENESS_BEFORE = re.compile(r"(?<![a-z])(?:anti-?|about\s+|on\s+|against\s+|awareness\s+of\s+)$")
+_AWARENESS_BEFORE = re.compile(
+    r"(?<![a-z])(?:anti-?|about\s+|on\s+|against\s+|awareness\s+of\s+|covers?\s+|covering\s+|will\s+cover\s+)$"
+)
 # Words that mark a whole phrase as curriculum ("drugs awareness workshop for year 6 parents").
-_AWARENESS_INSIDE = re.compile(r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention)(?![a-z])")
+_AWARENESS_INSIDE = re.compile(
+    r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention|story|stories|documentary|article)(?![a-z])"
+)
 
 
 class SafeguardingClassifier:

@@ -115,6 +115,17 @@ POSITIVES = [
         "somebody should go round and have a word",
     ),
     ("We all know what car he drives.", Label.THREAT, "We all know what car he drives"),
+    # Midlands and Northern wishes of harm, masked slurs, group hostility by form group, old insults.
+    ("Mr Bassi wants stringing up", Label.ABUSE, "wants stringing up"),
+    (
+        "Hope the flood takes the whole lot of you with it",
+        Label.ABUSE,
+        "Hope the flood takes the whole lot of you",
+    ),
+    ("Too many p*kis at that school now", Label.ABUSE, "p*kis"),
+    ("The Polish kids in 9K1 stink", Label.ABUSE, "Polish kids in 9K1 stink"),
+    ("Get a life you nosy old bat", Label.ABUSE, "old bat"),
+    ("div teachers can't even spell definitely", Label.ABUSE, "div"),
 ]
 
 NEGATIVES = [
@@ -128,6 +139,9 @@ NEGATIVES = [
     "The snow should melt by lunchtime",
     "The grass on the field needs cutting",
     "He is not a spineless coward, he stood up for my son",
+    "That photo of the team wants hanging in the hall",
+    "We're top of Div 2 after Saturday's win",
+    "Hope the flood water has gone by Monday for the kids",
     "I'll be outside your house to pick up the costume at 6",
     "The pirate play ended with Captain Hook walking the plank",
     "The kids killed it at sports day!",

@@ -169,6 +169,41 @@ POSITIVES = [
         "staff",
     ),
     (
+        "Lacey Dunn took my daughter's phone out of her bag in PE",
+        "Lacey Dunn took my daughter's phone out of",
+        "other",
+    ),
+    (
+        "Brookfield cooked the attendance figures before Ofsted",
+        "Brookfield cooked the attendance figures",
+        "school",
+    ),
+    (
+        "That PE teacher comes back to teach half-cut every Friday",
+        "That PE teacher comes back to teach half-cut",
+        "staff",
+    ),
+    (
+        "The cricket coach has been messaging some of the lads on Snapchat",
+        "The cricket coach has been messaging some of the lads on Snapchat",
+        "staff",
+    ),
+    (
+        "The exams officer let the Year 11s see the papers the week before",
+        "The exams officer let the Year 11s see the papers the week before",
+        "staff",
+    ),
+    (
+        "Kieran Spratt's brother is the one who torched them cars on the estate",
+        "Kieran Spratt's brother is the one who torched them cars",
+        "other",
+    ),
+    (
+        "the head got pushed out of her last school for bullying staff",
+        "the head got pushed out of her last school for bullying",
+        "headteacher",
+    ),
+    (
         "Kieran Spratt's older brother runs the county lines off the estate",
         "Kieran Spratt's older brother runs the county lines",
         "other",

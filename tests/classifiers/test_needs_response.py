@@ -58,6 +58,9 @@ NEGATIVES = [
     "Fab pictures from the Viking day",
     # Offers and asks for other parents: whoever finds the lunchbox answers, not the school.
     "Lost a blue lunchbox on the field, if anyone finds it ring 07700 900123",
+    "PLEASE SHARE: e-safety evening for parents, Tuesday 6pm in the hall. Free, no need to book.",
+    "Lift-sharing to the cricket final? Text me on 07700 900318, I've got 3 seats",
+    "For anyone asking about the parents' coffee morning, ring me on 07700 900452",
     "Anyone want to car share for the trip on Friday? Drop me a message",
     "I'm selling second hand uniform, email me at seller@example.com",
     "Any mums fancy a coffee after drop off?",

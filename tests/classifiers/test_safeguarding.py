@@ -89,6 +89,13 @@ POSITIVES = [
     ("Who do I talk to if I'm worried about what's going on at a kid's home?", "concern"),
     ("I don't want to say more on here but please ring me", "concern"),
     ("A video of the girls dancing is on TikTok and there's grown men in the comments", "grooming"),
+    # Violence at a pupil's home, a child not seen and nobody checking, a cupboard as a punishment.
+    ("Her dad knocks her mom about, police were round there again Saturday", "domestic_abuse"),
+    ("She hasn't been in since half term and nobody's answering the door at theirs", "missing_child"),
+    ("Is anyone checking on her? Haven't seen her for weeks", "missing_child"),
+    ("a teacher who used to lock kids in the book cupboard as a time out", "abuse_neglect"),
+    ("Who do I speak to about a child protection worry?", "concern"),
+    ("Some lad is selling weed round the back of the sports hall to the little ones", "substances_weapons"),
 ]
 
 NEGATIVES = [
@@ -98,6 +105,10 @@ NEGATIVES = [
     "Our cat went missing near the school gates",
     "A robin sits on the fence every morning and the kids have adopted him",
     "Anti-bullying week assembly was brilliant",
+    "That county lines story in the Express & Star is every parent's nightmare",
+    "Online safety evening for parents on Tuesday. Covers sextortion scams and parental controls",
+    "Nobody answered the door at the office when I dropped the forms off",
+    "The new head was pushed out of her last job for bullying staff",
     "Our safeguarding policy is on the website",
     "The kids killed it at sports day",
     "My son kicked the ball over the fence",

@@ -40,6 +40,11 @@ POSITIVES = [
     # A short form with the job beside it; a job done "on reception".
     ("Tom the caretaker is a legend, gritted the yard by 7", "Tom", "site_staff", "first_name_context"),
     ("Nadia on reception sorted it in five minutes", "Nadia", "teaching_assistant", "first_name_context"),
+    # A surname that is also a word, owning something only a teacher has; a club someone runs; a short
+    # form beside a department.
+    ("Baker's lessons are the only reason I passed", "Baker", "teacher", "surname"),
+    ("Does Nadia still run the Thursday netball club?", "Nadia", "teaching_assistant", "first_name_context"),
+    ("Des in pastoral rang me back the same afternoon", "Des", "dsl", "first_name_context"),
 ]
 
 NEGATIVES = [
@@ -58,6 +63,8 @@ NEGATIVES = [
     "Bakers gave out free buns",
     "John Achterberg from the football club",
     "Tom the postman was late again",  # a short form needs the staff member's own kind of job beside it
+    "The baker's lessons in bread making were a hit",
+    "Does Priya in Year 5 still run the netball club?",  # a first name with a pupil's year, not a job
 ]
 
 

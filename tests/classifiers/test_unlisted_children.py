@@ -47,6 +47,9 @@ UNLISTED = [
     ("Our Lottie (Oak) rang the bell", ["Lottie"]),
     ("Went for a walk in Oak woods with Rufus", []),
     ("Jem Oak is playing at the village hall", []),
+    # "our" for one of the family: a child when the comment is about school, someone else otherwise.
+    ("our Jakub got his GCSE results today, so proud", ["Jakub"]),
+    ("our Sharon said the summer fair was good", []),
 ]
 
 
