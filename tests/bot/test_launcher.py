@@ -25,7 +25,8 @@ def test_command_is_the_first_non_option(argv: list[str], expected: str | None) 
     assert _command(argv) == expected
 
 
-_CHILD = """
+# Runs the console script as a child process would, then reports what it pinned (the tails below).
+_LAUNCH = """
 import os, sys
 sys.argv = ["socialguard", *sys.argv[1:]]
 import bot.launcher
@@ -33,20 +34,15 @@ try:
     bot.launcher.main()
 except SystemExit:
     pass
+"""
+_CHILD = _LAUNCH + """
 import threadpoolctl
 kernels = {i["architecture"] for i in threadpoolctl.threadpool_info() if i["internal_api"] == "openblas"}
 print(os.environ.get("OPENBLAS_CORETYPE"), sorted(kernels))
 """
 
 
-_PINS_CHILD = """
-import os, sys
-sys.argv = ["socialguard", *sys.argv[1:]]
-import bot.launcher
-try:
-    bot.launcher.main()
-except SystemExit:
-    pass
+_PINS_CHILD = _LAUNCH + """
 import torch
 pins = sorted((k, os.environ.get(k)) for k in bot.launcher.TRAINING_TORCH_PINS)
 print(pins, torch.backends.cpu.get_cpu_capability())
