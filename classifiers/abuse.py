@@ -69,7 +69,8 @@ _CONTEXTUAL_INSULTS = _words(
     gits? prats? dicks? cocks? knobs? tarts? witch(?:es)? hags? trolls? losers? cowards? weirdos? freaks?
     psychos? thie(?:f|ves) liars? cheats? crooks? frauds? fraudsters? perverts? pervs? creeps? druggies? dossers?
     junkies? chavs? hypocrites? disgraces? snobs? jobsworths? melts? planks? wasters? dozy\s+\w+ grass(?:es)?
-    feral wet\s+wipes? pricks? tramps? hoes? goblins? gremlins? mugs?
+    feral wet\s+wipes? pricks? tramps? hoes? goblins? gremlins? mugs? weasels? dictators? nowts?
+    articles? rip-?off\s+merchants?
     fags? dykes? bints? slappers? trollops? madams?
     """
 )
@@ -114,7 +115,7 @@ _INSULT_FRAME = re.compile(
     r"(?:(?<![a-z])(?:you(?:'re|re|\s+are)?|ur|ya|yer|is|are|was|were|'s|what|such|absolute|total|complete|"
     r"utter|proper|right|bunch\s+of|pack\s+of|load\s+of|lot\s+of|shower\s+of|run\s+by|staffed\s+by|of\s+a|"
     r"like\s+an?|bloody|fucking|f\*+ing|stupid|useless|lazy|fat|ugly|thick|lying|nasty|old|dirty|filthy|"
-    r"spineless|pathetic|incompetent|vile|horrible|disgusting|smug|evil|two-faced|jumped[\s-]up|thieving|"
+    r"spineless|pathetic|incompetent|vile|horrible|disgusting|smug|evil|two-faced|jumped[\s-]up|stuck[\s-]up|thieving|"
     r"miserable|bent|greedy|sad|full\s+of)(?:[\s,]+[a-z'*-]+){0,4}[\s,]+)$"
 )
 
@@ -210,9 +211,12 @@ _LEET = str.maketrans(
 _DEATH_WISH = re.compile(
     _w(
         r"die\s+in\s+a\s+(?:fire|hole|ditch)|(?:hope|wish)\s+(?:you|u|he|she|they|the\s+\w+|[a-z]+)\s+"
-        r"(?:all\s+)?(?:dies?|rots?|gets?\s+(?:run\s+over|cancer|hit\s+by\s+a\s+\w+)|burns?|chokes?|drops?\s+dead)"
+        r"(?:all\s+)?(?:dies?(?!\s+down)|rots?|gets?\s+(?:run\s+over|cancer|hit\s+by\s+a\s+\w+)|burns?|chokes?|drops?\s+dead)"
         r"|(?:should|deserves?\s+to|ought\s+to)\s+be\s+(?:shot|hanged|hung|strung\s+up|put\s+down|"
         r"lined\s+up\s+and\s+shot)|drop\s+dead(?!\s+gorgeous)|go\s+(?:and\s+)?die"
+        # "Hope the fella who runs the uniform shop chokes on his jumpers": someone picked out at length.
+        r"|(?:hope|wish)\s+(?:that|the)\s+(?:[\w'-]+\s+){0,3}?(?:fella|bloke|man|woman|guy|idiot|clown|head|teacher)\s+"
+        r"(?:who|that)\s+(?:[\w'£-]+\s+){1,6}?(?:dies|rots|chokes|burns|drops\s+dead|gets\s+run\s+over)(?![a-z])"
         r"|(?:hope|wish)\s+the\s+(?:\w+\s+)?(?:roof|ceiling|building|place|school)\s+(?:caves?|falls?|burns?|collapses?)"
         r"(?:\s+(?:in|down))?\s+(?:on|with)\s+(?:you|u|them|him|her|the\s+lot)"
         r"|(?:wants?|needs?)\s+(?:their|his|her|your|ur)\s+heads?\s+(?:kicking|kicked|smashing|caving)\s+in"
@@ -288,10 +292,14 @@ _ARSON = (
     r"|(?:burn|torch|bomb)\s+(?:the\s+)?(?:place|school|building)\s+(?:down|to\s+the\s+ground)"
 )
 
+_STRONG_INSULT_RULE = _Rule(re.compile(_w(_STRONG_INSULTS)), Label.ABUSE, 0.9, "insult", "insult")
+# Just before a strong insult: someone it is said of ("the senco is a", "you're such a", "Mr X is an utter").
+_SAID_OF_SOMEONE = re.compile(rf"(?<![a-z]){_SUBJECT}{_COPULA}{_INTENSIFIERS}\s+$")
+
 _RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(_w(_SLURS)), Label.ABUSE, 0.95, "slur", "slur"),
     _Rule(_HATE, Label.ABUSE, 0.85, "hostility towards a group", "hate"),
-    _Rule(re.compile(_w(_STRONG_INSULTS)), Label.ABUSE, 0.9, "insult", "insult"),
+    _STRONG_INSULT_RULE,
     _Rule(_TARGETED_PROFANITY, Label.ABUSE, 0.9, "profanity aimed at someone", "aimed_profanity"),
     _Rule(re.compile(_w(_PROFANITY)), Label.ABUSE, 0.6, "strong profanity", "profanity"),
     _Rule(_DEATH_WISH, Label.ABUSE, 0.85, "wishes harm on someone", "death_wish"),
@@ -512,6 +520,9 @@ class AbuseClassifier:
                                 _Rule(rule.pattern, rule.label, rule.score, _THREAT_TEXT[kind], kind),
                             )
                         )
+                    elif rule is _STRONG_INSULT_RULE and _SAID_OF_SOMEONE.search(lowered, 0, start):
+                        # "the senco is a waste of oxygen": said of someone, it is name-calling.
+                        found.append((start, end, _AIMED_STRONG_INSULT_RULE))
                     else:
                         found.append((start, end, rule))
 
@@ -567,6 +578,9 @@ _EXASPERATION_AFTER = re.compile(
     r"broke|left|ruined|eaten|spent|wrecked|torn|ripped|drawn|scribbled)(?![a-z])"
 )
 _THREAT_TEXT = {"life": "threat to kill or seriously injure", "violence": "threat of violence"}
+_AIMED_STRONG_INSULT_RULE = _Rule(
+    _STRONG_INSULT_RULE.pattern, Label.ABUSE, 0.9, "insult aimed at a person", "name_calling"
+)
 _CONTEXTUAL_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.75, "insult aimed at a person", "insult")
 _DOUBLE_INSULT_RULE = _Rule(_CONTEXTUAL_RE, Label.ABUSE, 0.8, "insult aimed at a person", "name_calling")
 _MASKED_RULE = _Rule(_MASKED, Label.ABUSE, 0.7, "masked profanity", "profanity")

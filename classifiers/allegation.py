@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
 from classifiers.base import Finding, Label
-from classifiers.identity import StaffList, StaffNameClassifier
+from classifiers.identity import PupilNameClassifier, StaffList, StaffNameClassifier
 from classifiers.text import NormalisedText, normalise, sentences
 
 # What counts as wrongdoing. Each entry: (pattern, short description used in the explanation).
@@ -174,6 +175,75 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:the\s+|this\s+|that\s+|my\s+\w+'s\s+)?(?:abuse|bullying|assault|attack|harassment)",
         "misconduct",
     ),
+    (
+        # Photos of pupils on a staff member's own account; filming children where they undress.
+        r"(?:posts?|posted|posting|puts?|putting|shares?|shared|sharing|uploads?|uploaded|uploading)\s+(?:\w+\s+){0,2}?"
+        r"(?:photos?|pictures?|pics?|videos?|images?)\s+of\s+(?:the\s+|our\s+|other\s+people'?s\s+)?(?:\w+\s+){0,2}?"
+        r"(?:kids|children|pupils|girls|boys|students)\s+(?:\w+\s+){0,2}?on\s+(?:his|her|their)\s+(?:own\s+)?"
+        r"(?:private\s+|personal\s+)?(?:instagram|insta|facebook|fb|tiktok|snapchat|account|page|profile|"
+        r"social\s+media|phone)"
+        r"|(?:film|photograph|video|record)(?:s|ed|ing)\s+(?:(?:the|other|younger|older|little|some)\s+)*(?:\w+\s+)?"
+        r"(?:girls|boys|kids|children|pupils|year\s*\d+s)\s+(?:in|on|under)\s+(?:the\s+)?(?:toilets?|loos?|"
+        r"changing\s+rooms?|showers?|cubicles?)|(?:film|photograph|video|record)(?:s|ed|ing)\s+(?:\w+\s+){0,3}?"
+        r"(?:in|under)\s+(?:the\s+)?(?:toilets?|loos?|changing\s+rooms?|showers?|cubicles?)"
+        r"|(?:is|was|'s|been|are|were)\s+(?:\w+\s+)?seeing\s+(?:one\s+of\s+the|another|someone'?s)\s+(?:\w+\s+){0,2}?"
+        r"(?:dads|mums|mams|parents|husbands?|wives|wife)|(?:is|was|'s|been)\s+(?:\w+\s+)?seeing\s+(?:a|the)\s+"
+        r"(?:married\s+\w+|\w+'s\s+(?:husband|wife|dad|mum|mam))",
+        "misconduct",
+    ),
+    (
+        # Drunk at work, in the words people use: "three sheets to the wind at the campsite", "absolutely
+        # steaming", coming out of the pub on a school day, the drink on his breath.
+        r"three\s+sheets\s+to\s+the\s+wind|half-?cut|sozzled|bladdered|legless|paralytic|rat-?arsed|trolleyed|"
+        r"blotto|off\s+(?:his|her|their)\s+(?:face|head|tits)|(?:absolutely|totally|completely|proper|properly|blind|"
+        r"stinking|roaring)\s+(?:drunk|steaming|pissed|plastered|hammered)(?!\s+(?:it|by|in\s+the\s+(?:match|game|"
+        r"final|league)))|(?:coming|came|come|falling|fell|stumbling|stumbled|staggering|staggered|rolling|rolled)\s+"
+        r"out\s+of\s+(?:the\s+)?(?:pub|[a-z]+\s+(?:arms|inn|tavern|hotel)|(?:red|white|black|golden)\s+(?:lion|hart|horse|swan|bull)|(?:king|queen)\'?s\s+head|crown|plough|royal\s+oak|bar|wetherspoons|spoons|offy|off-licence)"
+        r"(?=[^.!?\n]{0,80}?(?:school\s+day|school\s+hours|school\s+time|lunch|afternoon|morning|\d\s*(?:am|pm)|"
+        r"\d\s+in\s+the|drunk|steaming|hammered|pissed|worse\s+for\s+wear|before\s+(?:pick|home|school)))|"
+        r"smell\s+(?:it|the\s+drink|drink|booze|alcohol|beer|wine|the\s+booze)\s+on\s+(?:him|her|them|his\s+breath|"
+        r"her\s+breath)|(?:his|her)\s+breath\s+(?:stank|stinks|smelt|smelled|smells|reeked|reeks)",
+        "substance misuse at work",
+    ),
+    (
+        # Exam tampering and cheating: "rubs out the wrong answers", "had the answers written up her arm".
+        r"(?:rubs?|rubbed|rubbing)\s+out\s+(?:the\s+|their\s+)?(?:wrong\s+)?answers|(?:alter(?:s|ed|ing)?|"
+        r"tamper(?:s|ed|ing)\s+with|doctor(?:s|ed|ing)|chang(?:es|ed|ing))\s+(?:the\s+|their\s+|pupils'?\s+|"
+        r"kids'?\s+)?(?:wrong\s+)?(?:answers|scripts|test\s+papers|exam\s+papers|sats\s+papers)|"
+        r"(?:had|has|have|got)\s+(?:the\s+|all\s+the\s+)?answers\s+(?:written\s+)?(?:up|on|in)\s+(?:her|his|their)\s+"
+        r"(?:arm|arms|hand|hands|pencil\s+case|phone|calculator|sleeve)",
+        "misconduct",
+    ),
+    (
+        # Favours for money or family: "gets his mate's firm every job", "if their parents make a 'donation'".
+        r"(?:mate|mates|brother|sister|wife|husband|son|daughter|cousin|partner|brother-in-law|sister-in-law|"
+        r"fella|pal|friend|family)'s\s+(?:own\s+)?(?:firm|company|business|outfit)|no\s+tender|jobs\s+for\s+the\s+"
+        r"boys|nepotism|if\s+(?:their|the|your)\s+(?:parents|mum|mam|dad|family|folks)\s+(?:make|makes|made|give|"
+        r"gives|gave|pay|pays|paid|donate|donates|bung|bungs)\s+(?:a\s+|the\s+school\s+a\s+)?['\"]?(?:donation|"
+        r"contribution|payment|bung|few\s+quid)|in\s+(?:exchange|return)\s+for\s+(?:a\s+)?['\"]?(?:donation|"
+        r"contribution|bung)",
+        "fraud",
+    ),
+    (
+        r"help(?:s|ed|ing)\s+(?:him|her|them)sel(?:f|ves)\s+in\s+(?:the\s+)?(?:co-?op|shop|shops|tesco|asda|aldi|"
+        r"lidl|sainsbury'?s|morrisons|spar|corner\s+shop|supermarket|garage|market|primark|boots|home\s+bargains|"
+        r"poundland)|light-?fingered|sticky\s+fingers|five-?finger\s+discount|deals?\s+(?:\w+\s+)?(?:out\s+of|from|off)"
+        r"\s+(?:his|her|their|the)\s+(?:car|van|house|flat|garage|shed|front\s+door|back\s+door)|"
+        r"(?:dealing|deals)\s+(?:round|around|on|at)\s+the\s+(?:estate|park|rec|corner|gates?)",
+        "crime",
+    ),
+    (
+        # A child made to sit out of sight or locked in: "made the SEN kids sit in the corridor all
+        # afternoon", "locks them in and goes out for a tab".
+        r"(?:made|makes|make|making)\s+"
+        + _CHILD_OBJECT
+        + r"\s+(?:sit|stand|stay|eat|wait|work)\s+(?:\w+\s+){0,2}?"
+        r"(?:in\s+the\s+corridor|outside\s+(?:the\s+)?(?:class(?:room)?|door|office)|in\s+the\s+cold|in\s+the\s+rain|"
+        r"on\s+(?:his|her|their)\s+own|alone|facing\s+the\s+wall|in\s+a\s+cupboard|with\s+no\s+(?:lunch|food|water|"
+        r"break))|lock(?:s|ed|ing)?\s+(?:kids|children|pupils|him|her|them|the\s+\w+)\s+in(?=\s+(?:and|there|alone|"
+        r"for|on|all|while|with|til|until)(?![a-z])|\s*[,.!]|\s*$)",
+        "harm to a child",
+    ),
 )
 _PREDICATE = re.compile(
     "|".join(f"(?P<p{i}>(?<![a-z])(?:{pattern})(?![a-z]))" for i, (pattern, _) in enumerate(_PREDICATES))
@@ -194,7 +264,7 @@ _TARGETS: tuple[tuple[str, str], ...] = (
         r"dsl|staff(?:\s+members?)?|member\s+of\s+staff|dinner\s+lad(?:y|ies)|lunchtime\s+(?:supervisors?|staff)|cook|chef|"
         r"coach|business\s+manager|bursar|governors?|chair\s+of\s+governors|site\s+manager|head\s+of\s+year|head\s+of\s+(?!the\b|school\b)[a-z]+|"
         r"minibus\s+driver|lollipop\s+(?:lady|man)|nurse|treasurer|pta\s+(?:chair|treasurer|secretary)|trip\s+leaders?|"
-        r"form\s+tutors?|tutor|cover\s+supervisor|(?:\w+\s+)?manager|(?:exams?|attendance|finance|welfare|pastoral)\s+officer|chair)",
+        r"form\s+tutors?|tutor|(?:\w+\s+){0,2}?supervisor|(?:\w+\s+)?manager|(?:exams?|attendance|finance|welfare|pastoral)\s+officer|chair)",
         "staff",
     ),
     (r"(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+", "staff"),
@@ -254,7 +324,7 @@ _REPORTED = re.compile(
     r"(?<![a-z])(?:paper|papers|news|echo|gazette|post|mail|herald|telegraph|chronicle|bbc|itv|article|report|"
     r"headline|website)(?:'s|\s+is|\s+are)?\s+(?:says?|said|saying|reports?|reported|reporting|reckons|claims?|claiming)(?![a-z])|(?<![a-z])(?:piece|story|article|"
     r"report|item)\s+(?:on|in)\s+the\s+(?:bbc|news|paper|echo|post|mail)(?![a-z])|(?<![a-z])(?:in|on)\s+the\s+"
-    r"(?:news|paper|papers|local\s+news)(?![a-z])|(?<![a-z])according\s+to(?![a-z])"
+    r"(?:news|paper|papers|local\s+news)(?![a-z])|(?<![a-z])according\s+to(?![a-z])|(?<![a-z])all\s+over\s+the\s+(?:\w+\s+)?(?:news|papers|internet|telly)(?![a-z])"
 )
 # "Heard Mrs X got done for…", "my cousin says…", "Mihai told our Ioana his dad…": the writer passes on
 # what someone else said. Kept, like a relayed claim, below the threshold, and it stops the trained head
@@ -295,14 +365,25 @@ class AllegationClassifier:
     name: ClassVar[str] = "allegation_rules"
     version: ClassVar[str] = "allegation_rules-1.0"
 
-    def __init__(self, staff: StaffList | None = None, school_names: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        staff: StaffList | None = None,
+        school_names: Iterable[str] = (),
+        *,
+        pupils: PupilNameClassifier | None = None,
+    ) -> None:
+        """``pupils`` is the school's roster matcher: "ethan shearer nicked the prom fund" is about a pupil
+        even in lower case, where no capitalised name gives the subject away."""
         self._staff = StaffNameClassifier(staff) if staff is not None else None
+        self._pupils = pupils
         self._school_names = tuple(n for n in school_names if n.strip())
         self._school: re.Pattern[str] | None = None
 
     def load(self) -> None:
         if self._staff is not None:
             self._staff.load()
+        if self._pupils is not None:
+            self._pupils.load()
         names = sorted(
             {form for n in self._school_names for form in _school_forms(n.strip().lower())},
             key=len,
@@ -318,8 +399,10 @@ class AllegationClassifier:
         if self._school is None and self._school_names:
             self.load()
         norm = normalise(text)
-        body = norm.text
-        lowered = body.lower()
+        lowered = norm.text.lower()
+        insinuated = _INSINUATION.search(lowered) is not None and _INSINUATED.search(lowered) is not None
+        if _PREDICATE.search(lowered) is None and not insinuated:
+            return []  # most comments: no wrongdoing words, so nobody to look for
         targets = self._targets(norm, lowered)
         findings: list[Finding] = []
         previous_target: _Target | None = None
@@ -339,17 +422,21 @@ class AllegationClassifier:
                 # "…is a thief" needs a subject; "he stole" borrows the last subject named earlier.
                 score = 0.8
                 if target is None:
-                    if previous_target is None or not _PRONOUN_SUBJECT.search(
-                        lowered[s_start : match.start()]
+                    # "Backhanders all round": a wrongdoing noun needs no subject of its own.
+                    if previous_target is None or not (
+                        _PRONOUN_SUBJECT.search(lowered[s_start : match.start()])
+                        or _SUBJECTLESS.fullmatch(match.group())
                     ):
                         continue
                     target, score = previous_target, 0.7
+                if target.kind == "pupil" and _NAME_CALLING.fullmatch(match.group()):
+                    continue  # "Ola W is a spoilt little madam and a liar": an insult to a child, not a claim
                 anonymous = _ANONYMOUS_CHILD.search(lowered, target.end, match.start())
                 if anonymous is not None:
                     continue
                 if (
                     kind == "harm to a child"
-                    and target.kind == "other"
+                    and target.kind in ("other", "pupil")
                     and not _is_adult(lowered[target.start : target.end])
                 ):
                     # Child-on-child harm is bullying: the safeguarding detector's job, not a defamation risk.
@@ -390,12 +477,41 @@ class AllegationClassifier:
                 )
             if in_sentence:
                 previous_target = in_sentence[-1]
+        if not findings and insinuated:
+            # "Funny how Pauline Bright turned up in a new car the month the float went missing. Just saying."
+            named = [t for t in targets if t.kind != "school"]
+            if named:
+                target = named[0]
+                o_start, o_end = norm.span(target.start, target.end)
+                findings.append(
+                    Finding(
+                        label=Label.ALLEGATION,
+                        score=0.7,
+                        start=o_start,
+                        end=o_end,
+                        explanation=f"insinuates dishonesty about {_TARGET_WORDS[target.kind]}",
+                        detector_version=self.version,
+                        attributes=(
+                            ("target", target.kind),
+                            ("kind", "dishonesty"),
+                            ("framing", "insinuated"),
+                        ),
+                    )
+                )
         return _merge(findings)
 
     def _targets(self, norm: NormalisedText, lowered: str) -> list[_Target]:
         body = norm.text
         found: list[_Target] = []
         for match in _TARGET.finditer(lowered):
+            elsewhere = _ELSEWHERE.match(body, match.end())
+            at_school = (
+                self._school is not None
+                and elsewhere is not None
+                and self._school.match(lowered, elsewhere.start(1))
+            )
+            if elsewhere and not at_school:
+                continue  # "a teacher in Bolton", "that headteacher in Kent": nobody this school can name
             found.append(_Target(match.start(), match.end(), _TARGET_KINDS[match.lastgroup or "t0"]))
         if self._school is not None:
             found.extend(_Target(m.start(), m.end(), "school") for m in self._school.finditer(lowered))
@@ -404,6 +520,18 @@ class AllegationClassifier:
                 found.append(
                     _Target(ref.start, ref.end, "headteacher" if ref.role == "headteacher" else "staff")
                 )
+        if self._pupils is not None:
+            for finding in self._pupils.classify(body):
+                if finding.start is None or finding.end is None:
+                    continue
+                start, end = _norm_index(norm, finding.start), _norm_index(norm, finding.end - 1) + 1
+                # "Bayo Okafor's dad deals…": the claim is about the adult named through the child.
+                possessive = lowered[end : end + 2] in ("'s", "’s")
+                relative = _RELATIVE_AFTER.match(lowered, end + 2) if possessive else None
+                if relative is not None:
+                    found.append(_Target(start, relative.end(), "other"))
+                else:
+                    found.append(_Target(start, end, "pupil"))
         for match in _PROPER_NAME.finditer(body):
             first = match.group().split()[0].lower().strip("'")
             if first in _NOT_NAMES:
@@ -419,6 +547,33 @@ class AllegationClassifier:
                 continue
             unique.append(target)
         return unique
+
+
+def _norm_index(norm: NormalisedText, original: int) -> int:
+    """The index in the normalised text of the character that came from ``original`` in the input."""
+    return max(0, min(bisect.bisect_right(norm.offsets, original) - 1, len(norm.text) - 1))
+
+
+# Dishonesty words that, said of a child, are name-calling rather than a claim of a specific wrong.
+_NAME_CALLING = re.compile(r"liars?|lying|lies|cheats?|crooks?")
+# "a teacher in Bolton": a role placed somewhere else by a capitalised place name.
+_ELSEWHERE = re.compile(r"\s+(?:(?:over|down|up|out)\s+)?(?:in|from|at)\s+([A-Z][a-z]+)")
+# Wrongdoing nouns that carry a claim with no subject of their own; the person named just before is meant.
+_SUBJECTLESS = re.compile(
+    r"backhanders?|kickbacks?|bungs?|brown\s+envelopes?|cover-?ups?|nepotism|jobs\s+for\s+the\s+boys|no\s+tender|"
+    r"embezzlement|fraud"
+)
+# Insinuation: the writer implies what they will not say ("funny how…", "just saying") about money gone.
+_INSINUATION = re.compile(
+    r"(?<![a-z])(?:(?:funny|strange|odd|interesting|curious|weird)\s+how|funny\s+that|(?:what\s+a|quite\s+a|bit\s+of\s+a)\s+"
+    r"coincidence|just\s+saying|makes?\s+you\s+(?:wonder|think)|draw\s+your\s+own\s+conclusions|(?:i'?ll\s+)?say\s+no\s+more|"
+    r"no\s+wonder)(?![a-z])"
+)
+_INSINUATED = re.compile(
+    r"(?<![a-z])(?:(?:money|float|funds?|cash|takings|kitty|tin|donations|till|budget)\s+(?:\w+\s+)?(?:went|goes|has\s+gone|"
+    r"had\s+gone|have\s+gone|going|gone|disappeared|vanished)|brand\s+new\s+(?:car|kitchen|range\s+rover|bmw|merc)|"
+    r"new\s+(?:car|kitchen|range\s+rover|bmw|merc)\s+(?:the\s+)?(?:same|just|right))(?![a-z])"
+)
 
 
 _RANK = {"headteacher": 0, "staff": 1, "school": 2, "pupil": 3, "other": 4}

@@ -131,16 +131,19 @@ class Analyzer:
         roster = load_roster(profile.roster_path) if profile.roster_path is not None else None
         staff = load_staff(profile.staff_path) if profile.staff_path is not None else None
         safeguarding = SafeguardingClassifier()
+        pupils: PupilNameClassifier | None = None
+        if roster is not None:
+            staff_names = (n for m in (staff or ()) for n in (m.first_name, m.last_name) if n)
+            pupils = PupilNameClassifier(roster, other_names=staff_names)
         detectors: list[Classifier] = [
             AbuseClassifier(),
             safeguarding,
-            AllegationClassifier(staff, school_names=(profile.name, *profile.aliases)),
+            AllegationClassifier(staff, school_names=(profile.name, *profile.aliases), pupils=pupils),
             PersonalDetailsClassifier(profile.official_phones, profile.official_emails),
-            NeedsResponseClassifier(concerns=safeguarding),
+            NeedsResponseClassifier(concerns=safeguarding, school_names=(profile.name, *profile.aliases)),
         ]
-        if roster is not None:
-            staff_names = (n for m in (staff or ()) for n in (m.first_name, m.last_name) if n)
-            detectors.append(PupilNameClassifier(roster, other_names=staff_names))
+        if pupils is not None:
+            detectors.append(pupils)
         if staff is not None:
             pupil_names = (n for p in (roster or ()) for n in (p.forename, p.preferred or "") if n)
             detectors.append(StaffNameClassifier(staff, pupil_names=pupil_names))

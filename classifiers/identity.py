@@ -422,7 +422,7 @@ _CHILD_WORLD = re.compile(
     r"(?<![a-z])(?:school|class|classroom|teachers?|miss|sir|year\s*\d{1,2}|reception|nursery|playground|gates?|"
     r"pick\s*-?\s*up|picked\s+up|collect(?:ed|ing|ion)?|drop\s*-?\s*off|home\s*work|reading|book\s*bag|lunch\s*box|"
     r"packed\s+lunch|uniform|pe\s+kit|trip|assembly|nativity|sports\s+day|permission\s+slip|mummy|daddy|mum|mam|"
-    r"dad|nan|grandad|son|daughter|kids?|child|children|boy|girl|lad|lass|pupils?|friends?|bullied|bullying|"
+    r"dad|nan|grandad|son|daughter|kids?|child|children|boys?|girls?|lads?|lass(?:es)?|bairns?|pupils?|friends?|bullied|bullying|"
     r"register|absent|off\s+sick|poorly|birthday|party|tea\s+time|bed\s*time|detentions?|exams?|gcses?|a-?levels?|"
     r"mocks?|coursework|tutor|form\s+group|sixth\s+form|head\s+of\s+year|timetable|school\s+bus|lessons?|"
     r"isolation|excluded|exclusion|locker|play\s*time|break\s*time|lunch\s*time|dinner\s*time|home\s*time|"
@@ -435,6 +435,35 @@ _PERSON_AFTER = re.compile(r"^(?:'s|,?\s+(?:he|she|who|and\s+his|and\s+her)(?![a
 # A child going up the school: "since Rose moved up to Year 1" (not "since May", the month).
 _MOVED_UP_AFTER = re.compile(
     r"^\s+(?:has\s+|had\s+)?(?:moved|moves|went|goes|started|starts)\s+(?:up\s+)?(?:in)?to\s+(?:year|yr|y)\s*\d"
+)
+# "our dog Bowie": a pet's name, however close the family words are.
+_PET_BEFORE = re.compile(
+    r"(?<![a-z])(?:dog|dogs|cat|cats|puppy|pup|kitten|pony|horse|rabbit|bunny|hamster|budgie|tortoise|parrot|"
+    r"guinea\s+pig|ferret|lamb|goat)\s+(?:called\s+|named\s+)?$"
+)
+# "Jack at the chippy", "Sean the lollipop man": an adult, named by where they work.
+_GROWN_UP_AFTER = re.compile(
+    r"^,?\s+(?:(?:at|from|in|who\s+runs|who\s+owns)\s+the\s+(?:chippy|chip\s+shop|shop|corner\s+shop|garage|pub|"
+    r"co-?op|cafe|café|bakery|bakers|butchers?|barbers?|salon|takeaway|newsagents?|post\s+office|pharmacy|chemist|"
+    r"gym|leisure\s+centre|surgery|vets?|farm\s+shop|market)|the\s+(?:lollipop|postman|postie|milkman|butcher|"
+    r"baker|vicar|plumber|electrician|landlord|landlady|bus\s+driver|taxi\s+driver))(?![a-z])"
+)
+
+
+def _is_feast_day(tokens: Sequence[_Token], end_index: int) -> bool:
+    """ "Paddy's Day", "Valentine's Day": a name opening a day's name (capital D) is the day."""
+    after = tokens[end_index + 1 : end_index + 3]
+    return (
+        len(after) == 2
+        and after[0].text == "s"
+        and after[0].start - tokens[end_index].end == 1
+        and after[1].text == "day"
+        and after[1].is_capitalised
+    )
+
+
+_IN_PICTURE_AFTER = re.compile(
+    r"^\s+in\s+(?:it|them|the\s+(?:photos?|pictures?|pics?|videos?|background|middle|front\s+row))(?![a-z])"
 )
 _CHILD_NOUNS = "lad|lads|boy|boys|girl|girls|kid|kids|lass|lasses|bairn|bairns|child|children"
 # A child noun right after the name: "that Hunter lad", "the Rocky kid".
@@ -468,14 +497,17 @@ _POSSESSIVE_TAIL = re.compile(r"'s?$")
 _CLASS_LEAD_IN = re.compile(r"[\s,(]*(?:(?:in|from|of)\s+)?")
 _NOT_PHONE_CHARS = re.compile(r"[^\d+]")
 _CHILD_AFTER_POSSESSIVE = re.compile(
-    r"^'?s\s+(?:\d{1,2}(?:st|nd|rd|th)\s+|first\s+|new\s+|school\s+|(?:lost\s+|missing\s+)?)(?:mum|mam|mummy|mom|dad|daddy|"
+    # "Krystal's 16th is at…": a child's birthday, up to eighteen.
+    r"^'?s\s+(?:(?:[1-9]|1[0-8])(?:st|nd|rd|th)(?![a-z0-9])|"
+    r"(?:\d{1,2}(?:st|nd|rd|th)\s+|first\s+|new\s+|school\s+|(?:lost\s+|missing\s+)?)(?:mum|mam|mummy|mom|dad|daddy|"
+    r"mama|mamma|mammy|papa|tata|ammi|amma|abba|abbu|baba|"
     r"nan|nana|nanny|gran|granny|grandma|grandad|grandpa|brother|sister|parents?|family|auntie|aunt|uncle|carer|"
     r"teacher|class|classmates?|friends?|birthday|party|reading|school|coat|bag|book|homework|photo|photos|"
     r"picture|pictures|permission|consent|lunch\s*box|packed\s+lunch|water\s+bottle|jumper|cardigan|shoes|"
     r"trainers|uniform|pe\s+kit|kit|report|inhaler|epi\s*-?pen|medicine|allergy|nativity|costume|place|"
     r"key\s*worker|one\s+to\s+one|ehcp|behaviour|attendance|predicted|grades?|results|exams?|mocks?|coursework|"
     r"detentions?|timetable|options|locker|bus\s+pass|tutor|form\s+tutor|ucas|references?|personal\s+statement|"
-    r"university\s+application|college\s+application|work\s+experience|ehcp|sen\s+support)(?![a-z])"
+    r"university\s+application|college\s+application|work\s+experience|ehcp|sen\s+support)(?![a-z]))"
 )
 _CHILD_AFTER = re.compile(
     r"^,?\s*(?:\(?(?:in|from|of)\s+(?:year|yr|y)\s*\d{1,2}\)?|\(?(?:year|yr|y)\s*\d{1,2}\)?(?![a-z0-9])|"
@@ -829,6 +861,11 @@ class PupilNameClassifier:
         if year:
             in_year = tuple(p for p in pupils if p.year == f"Year {int(year.group(1))}")
             narrowed = in_year or narrowed
+        if _PET_BEFORE.search(before) or _GROWN_UP_AFTER.match(after) or _is_feast_day(tokens, end_index):
+            # "our dog Bowie", "Jack at the chippy", "Paddy's Day": a pet, an adult at work, a feast day
+            return None
+        if not before_ok and before.endswith("with ") and _IN_PICTURE_AFTER.match(after):
+            before_ok = True  # "the football picture with Rocky in it"
         if before_ok or after_ok:
             return narrowed, 0.7 if is_word else 0.8
         if not _CHILD_WORLD.search(lowered) or (has_case and not token.is_capitalised):
@@ -922,6 +959,8 @@ _PLACE_AFTER = frozenset(
     "top street st road rd lane park farm house hall centre center close way avenue drive green hill end "
     "court field fields wood woods view rise bank estate school primary academy".split()
 )
+#: "that Hope fella": a surname that is also a word, made a person by the noun after it.
+_PERSON_NOUNS = frozenset("fella fellow bloke man woman lady guy chap teacher geezer".split())
 #: Words before a bare surname that make it a person: "with Baker this year", "ask Frost".
 _PERSON_BEFORE = frozenset(
     "with from by asked ask told tell thanks thank to and for love loves loved like liked see saw met "
@@ -983,6 +1022,8 @@ def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
         # teacher's action follows it ("Cross country is on Friday" is not).
         return following is not None and following.text in _STAFF_ACTIONS
     previous = tokens[i - 1]
+    if previous.text in ("that", "this") and following is not None and following.text in _PERSON_NOUNS:
+        return True  # "that Hope fella", "this Frost woman"
     if previous.is_capitalised or previous.text not in _PERSON_BEFORE:
         return False
     if following is not None and (following.is_capitalised or following.text in _PLACE_AFTER):
@@ -990,6 +1031,26 @@ def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
     if text[token.end : token.end + 2] in ("'s", "’s") and following is not None and following.text == "s":
         return False  # "from Baker's" is a shop
     return True
+
+
+#: Words after a sentence's first word that make it a verb: "Peel the labels off", "Mark your calendars".
+_OBJECT_AFTER_VERB = frozenset(
+    "the a an your my our their them it this that these those all some any".split()
+)
+
+
+def _imperative_opening(text: str, tokens: Sequence[_Token], i: int) -> bool:
+    """ "Peel the name labels off…": a surname that opens a sentence and takes an object is an instruction,
+    unless a job follows ("Dunmore the caretaker…")."""
+    token = tokens[i]
+    starts_sentence = i == 0 or re.search(r"[.!?\n]", text[tokens[i - 1].end : token.start]) is not None
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        starts_sentence
+        and following is not None
+        and following.text in _OBJECT_AFTER_VERB
+        and not _STAFF_AFTER.match(text[token.end : token.end + 50].lower())
+    )
 
 
 _STAFF_DEPARTMENT_AFTER = re.compile(
@@ -1040,6 +1101,7 @@ class StaffNameClassifier:
         self._firsts: dict[str, list[StaffMember]] = {}
         self._full_by_first: dict[str, list[tuple[tuple[str, ...], list[StaffMember]]]] = {}
         self._fuzzy = _FuzzyIndex(())
+        self._multi_surnames: dict[str, list[tuple[tuple[str, ...], list[StaffMember]]]] = {}
 
     def __repr__(self) -> str:
         return f"StaffNameClassifier({self._staff!r})"
@@ -1057,6 +1119,24 @@ class StaffNameClassifier:
         for key, members in full.items():
             self._full_by_first.setdefault(key[0], []).append((key, members))
         self._fuzzy = _FuzzyIndex(k for k in self._surnames if " " not in k)
+        self._multi_surnames = {}
+        for key_text, members in self._surnames.items():
+            key = tuple(key_text.split())
+            if len(key) > 1:
+                self._multi_surnames.setdefault(key[0], []).append((key, members))
+
+    def _fuzzy_full_name(self, tokens: Sequence[_Token], i: int) -> list[StaffMember] | None:
+        """ "Priya Ragunathan": a staff first name followed by that member's surname misspelt by one edit."""
+        if i + 1 >= len(tokens) or tokens[i + 1].start - tokens[i].end != 1:
+            return None
+        nxt = tokens[i + 1].text
+        members = [
+            m
+            for m in self._firsts.get(tokens[i].text, ())
+            for last in (" ".join(_name_tokens(m.last_name)),)
+            if last != nxt and last in self._fuzzy.lookup(nxt)
+        ]
+        return members or None
 
     def references(self, text: str) -> list[StaffReference]:
         """Every staff reference in ``text``, with spans into ``text``."""
@@ -1082,8 +1162,10 @@ class StaffNameClassifier:
             raw = norm.text[match.start(2) : match.start(2) + len(word)]
             members: list[StaffMember] = []
             kind = "title_surname"
-            if word in self._surnames:
-                members = self._surnames[word]
+            # "Mrs O'Hanlon", "Mr Doherty-Byrne": the surname's words, as the staff list was keyed.
+            joined = " ".join(_name_tokens(word))
+            if joined in self._surnames:
+                members = self._surnames[joined]
             elif len(word) == 1 and raw.isupper():
                 members = [m for m in self._staff if _initial_of(m.last_name) == word]
                 kind = "title_initial"
@@ -1101,12 +1183,22 @@ class StaffNameClassifier:
                 if i + n <= len(tokens) and tuple(t.text for t in tokens[i : i + n]) == key:
                     spans.append((token.start, tokens[i + n - 1].end, members, "full_name", 0.95))
 
+            for key, members in self._multi_surnames.get(token.text, ()):
+                n = len(key)
+                if i + n <= len(tokens) and tuple(t.text for t in tokens[i : i + n]) == key:
+                    # "o'hanlon the senco": a surname of several words is distinctive on its own.
+                    spans.append((token.start, tokens[i + n - 1].end, members, "surname", 0.65))
+            fuzzy_full = self._fuzzy_full_name(tokens, i)
+            if fuzzy_full is not None:
+                spans.append((token.start, tokens[i + 1].end, fuzzy_full, "fuzzy_full_name", 0.85))
+
             members = self._surnames.get(token.text, [])
             if (
                 len(members) == 1
                 and (token.text not in COMMON_WORD_NAMES or _is_name_shaped(norm.text, tokens, i))
                 and len(token.text) > 3
                 and not (has_case and not token.is_capitalised)
+                and not _imperative_opening(norm.text, tokens, i)
             ):
                 previous = tokens[i - 1] if i > 0 else None
                 # "John Hollis" is somebody else when the staff member's first name differs; "Bev Hollis"

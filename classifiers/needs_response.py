@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import ClassVar
 
 from classifiers.base import Classifier, Finding, Label
@@ -30,7 +31,7 @@ _RHETORICAL = re.compile(
     r"seriously|how\s+dare|wrong\s+with\s+(?:you|this|these|them|people)|who\s+(?:the\s+hell|on\s+earth)|"
     r"what\s+(?:the\s+hell|on\s+earth)|why\s+(?:would|does|do)\s+anyone|what'?s\s+the\s+point|how\s+hard\s+can|"
     r"who\s+cares|what\s+did\s+(?:you|they|we)\s+expect|can\s+you\s+believe|who\s+knew|who\s+else|"
-    r"is\s+anyone\s+surprised|are\s+you\s+(?:serious|kidding|joking|mad|insane|for\s+real)|"
+    r"is\s+anyone\s+surprised|is\s+it\s+(?:just\s+)?me\s+or|are\s+you\s+(?:serious|kidding|joking|mad|insane|for\s+real)|"
     r"how\s+(?:cute|lovely|amazing|sweet|adorable|fab|brilliant|great|gorgeous|beautiful|proud)|"
     r"(?:isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t)\s+(?:it|they|he|she|you|we|this|that|these|those)\s+(?:\w+\s+)?"
     r"(?:lovely|great|amazing|gorgeous|fab|fabulous|brilliant|beautiful|wonderful|cute|adorable|sweet|grown|look|"
@@ -54,8 +55,8 @@ _COMPLAINT = re.compile(
     r"(?:emailed|e-mailed|called|rang|rung|phoned|messaged|written|wrote|contacted|chased|sent|asked)\s+(?:\w+\s+){0,3}?"
     r"(?:twice|three\s+times|several\s+times|\w+\s+times|multiple\s+times|again|weeks?\s+ago|days?\s+ago)|"
     r"(?:sent|written|made)\s+(?:two|three|four|several|multiple|\d+)\s+(?:emails|messages|calls|complaints|letters)|"
-    r"(?:nobody|no\s+one|no-one)\s+(?:has\s+)?(?:(?:told|informed|contacted|rang|called|warned)\s+(?:me|us)|picks?\s+up|answers|got\s+back|replied|responded|called|rang|answered|bothered|listens|"
-    r"does\s+anything|did\s+anything|cares)|(?:make|making|made|raise|raising|raised|file|lodge|lodged)\s+(?:a\s+)?"
+    r"(?:nobody|no\s+one|no-one)\s+(?:has\s+)?(?:even\s+)?(?:acknowledged|(?:told|informed|contacted|rang|called|warned)\s+(?:me|us)|picks?\s+up|answers|got\s+back|replied|responded|called|rang|answered|bothered|listens|"
+    r"does\s+anything|did\s+anything|cares)|(?:make|making|made|raise|raising|raised|file|lodge|lodged|put\s+in|sent\s+in|submitted)\s+(?:a\s+)?"
     r"(?:formal\s+)?complaint|(?:want\s+to|'d\s+like\s+to|wish\s+to)\s+complain|complain(?:ed|ing)?\s+(?:about|to)|"
     r"unacceptable|(?:demand|expect)\s+(?:an?\s+)?(?:answer|explanation|apology|response|reply)|"
     r"(?:want|need|deserve)\s+(?:an?\s+)?(?:answer|explanation|apology)|(?:does|did)\s+nothing|"
@@ -103,8 +104,20 @@ _TO_OTHER_PARENTS = re.compile(
     r"(?:babysitter|childminder|tutor)\s+(?:available|wanted)|(?:anyone|anybody)\s+else(?:'s)?\s+(?:kids?|child|"
     r"children|sons?|daughters?|little\s+ones?)|^@?[a-z]+\s+(?:hun|hunny|hunni|babe|hon|chick|lovely|pet|mate)(?![a-z])|"
     r"lost\s+(?:a|our|my|the)\s+(?:\w+\s+)?(?:dog|cat|lab|labrador|spaniel|puppy|pup|kitten|tortoise|parrot)|"
-    r"answers\s+to\s+(?:the\s+name\s+)?[a-z]+)"
+    r"answers\s+to\s+(?:the\s+name\s+)?[a-z]+|"
+    # Replies and asks among commenters: "did anyone see…", "anyone doing lifts", "email me at…", a forum
+    # post asking other parents for opinions, "selling a blazer, message me".
+    r"did\s+(?:anyone|anybody)\s+(?:else\s+)?(?:see|watch|read|hear|catch)\s+(?:that|this|the\s+(?:news|article|"
+    r"story|piece|programme|thing|match|game))|"
+    r"(?:anyone|anybody)\s+(?:doing|offering|giving|sharing|running)\s+(?:a\s+)?lifts?|"
+    r"(?:tickets?|selling|for\s+sale|spare|£\d+)[^.!?\n]{0,60}(?:email|e-mail|message|dm|pm|inbox|ring|call|text|"
+    r"whatsapp)\s+me|"
+    r"(?:anyone|anybody)\s+(?:got|have|with)\s+(?:kids|children|a\s+child|a\s+son|a\s+daughter)\s+(?:at|in)|"
+    r"(?:honest\s+)?opinions\s+(?:from\s+(?:parents|anyone)\s+)?welcome|(?:^|[.!?]\s*)selling\s+(?:a|an|my|our|\w+)\s)"
 )
+# "@Leanne Tully which shop…": a reply to another commenter, named at the start.
+_REPLY_TO_COMMENTER = re.compile(r"^\s*@([A-Z][a-z'-]+)\s+[A-Z][a-z'-]+[\s,]+[a-z]")
+_WORD = re.compile(r"[a-z]+")
 # A parent describing something that happened to their own child expects the school to act on it.
 _CHILD_PROBLEM = re.compile(
     r"(?<![a-z])(?:(?:my|our)\s+(?:son|daughter|child|kid|boy|girl|little\s+one|grandson|granddaughter)(?:'s)?\s+"
@@ -143,8 +156,10 @@ class NeedsResponseClassifier:
     name: ClassVar[str] = "needs_response_rules"
     version: ClassVar[str] = "needs_response_rules-1.0"
 
-    def __init__(self, concerns: Classifier | None = None) -> None:
+    def __init__(self, concerns: Classifier | None = None, school_names: Iterable[str] = ()) -> None:
+        """``school_names``: "@St Bede's is the assembly on?" is asked of the school, not a commenter."""
         self._concerns = concerns if concerns is not None else SafeguardingClassifier()
+        self._school_words = frozenset(w for n in school_names for w in _WORD.findall(n.lower())) | {"st"}
 
     def load(self) -> None:
         self._concerns.load()
@@ -173,7 +188,7 @@ class NeedsResponseClassifier:
                     hits.append((s_start, s_end, kind, score))
                     break
 
-        if hits and _TO_OTHER_PARENTS.search(lowered):
+        if hits and (_TO_OTHER_PARENTS.search(lowered) or self._replies_to_commenter(norm.text)):
             # Questions and requests in an offer to other parents are theirs to answer; a complaint or a
             # press enquiry in the same comment is still the school's.
             hits = [h for h in hits if h[2] not in ("question", "request")]
@@ -187,6 +202,10 @@ class NeedsResponseClassifier:
                 first = concerns[0]
                 findings.append(self._finding((first.start or 0, first.end or 0), "concern", 0.7))
         return findings
+
+    def _replies_to_commenter(self, text: str) -> bool:
+        mention = _REPLY_TO_COMMENTER.match(text)
+        return mention is not None and mention.group(1).lower() not in self._school_words
 
     def _finding(self, span: tuple[int, int], kind: str, score: float) -> Finding:
         return Finding(

@@ -327,7 +327,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:asthma|inhaler|seizures?|epilep\w*|diabet\w*|insulin|medication|medicine)\s+(?:\w+\s+){0,4}?(?:not\s+given|"
-            r"wasn'?t\s+given|never\s+given|ignored|forgot|forgotten|missing|lost|refused|withheld)|"
+            r"wasn'?t\s+given|never\s+given|ignored|forgot|forgotten|missing|lost|refused|withheld|(?:was|were|got)\s+left\s+"
+            r"(?:in|at|on|behind)|left\s+behind)|"
             r"(?:banged|hit|bumped)\s+(?:his|her|their)\s+head[^.!?\n]{0,60}?(?:nobody|no\s+one|not\s+told|wasn'?t\s+told|"
             r"didn'?t\s+tell)|collapsed|unconscious|passed\s+out|stopped\s+breathing"
         ),

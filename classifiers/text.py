@@ -147,7 +147,8 @@ def fold(text: str) -> str:
     return normalise(text, limit=max(len(text), 1)).text.lower()
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# A full stop inside a word ("jo@example.com", "1.5", "st.mungos") does not end the sentence.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=[A-Za-z0-9]))+(?:[.!?]+|\n|$)")
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:

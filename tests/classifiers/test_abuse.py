@@ -126,11 +126,22 @@ POSITIVES = [
     ("The Polish kids in 9K1 stink", Label.ABUSE, "Polish kids in 9K1 stink"),
     ("Get a life you nosy old bat", Label.ABUSE, "old bat"),
     ("div teachers can't even spell definitely", Label.ABUSE, "div"),
+    ("the senco is a waste of oxygen", Label.ABUSE, "waste of oxygen"),
+    ("Mr Stone in the isolation room is a power tripping little weasel", Label.ABUSE, "weasel"),
+    ("couldn't coach a netball team out of a paper bag, useless article", Label.ABUSE, "useless article"),
+    ("her and her little gang, stuck up nowts the lot of them", Label.ABUSE, "stuck up nowts"),
+    (
+        "Hope the fella who runs the uniform shop chokes on one of his £18 jumpers",
+        Label.ABUSE,
+        "Hope the fella who runs the uniform shop chokes",
+    ),
 ]
 
 NEGATIVES = [
     "He wants to watch himself on the ice, the playground is lethal this morning",
     "Please pack wet wipes and a spare top for the farm trip",
+    "Hope the rain dies down before sports day",
+    "An article in the paper about the new head",
     "Two mugs of tea for the governors please",
     "The staff were brilliant today. Pathetic effort from the other team's coach though, he never turned up",
     "That cake was lovely and moist, well done Year 4",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from classifiers.allegation import AllegationClassifier
-from classifiers.identity import StaffList
+from classifiers.identity import PupilNameClassifier, Roster, StaffList
 
 
 @pytest.fixture
@@ -223,6 +223,61 @@ POSITIVES = [
         "The PTA chair pocketed the Christmas fair takings",
         "staff",
     ),
+    (
+        "Mrs Fairbrother posts photos of the Reception kids on her own private Instagram",
+        "Mrs Fairbrother posts photos of the Reception kids on her own private Instagram",
+        "headteacher",
+    ),
+    (
+        "Mr Achterberg was three sheets to the wind at the campsite",
+        "Mr Achterberg was three sheets to the wind",
+        "staff",
+    ),
+    (
+        "Miss Baker was coming out of the Red Lion at 2 in the afternoon on a school day",
+        "Miss Baker was coming out of the Red Lion",
+        "staff",
+    ),
+    (
+        "Mr Achterberg goes through the SATs papers and rubs out the wrong answers",
+        "Mr Achterberg goes through the SATs papers and rubs out the wrong answers",
+        "staff",
+    ),
+    (
+        "everyone knows Miss Baker is seeing one of the year 6 dads",
+        "Miss Baker is seeing one of the year 6 dads",
+        "staff",
+    ),
+    (
+        "the chair of governors gets his mate's firm every building job going, no tender",
+        "the chair of governors gets his mate's firm every building job going, no tender",
+        "staff",
+    ),
+    (
+        "Mrs Fairbrother lets kids into the top set if their parents make a 'donation'",
+        "Mrs Fairbrother lets kids into the top set if their parents make a 'donation",
+        "headteacher",
+    ),
+    (
+        "the isolation room supervisor locks them in and goes out for a smoke",
+        "the isolation room supervisor locks them in",
+        "staff",
+    ),
+    (
+        "When my son was in Year 4 the teacher used to make the SEN kids sit in the corridor all afternoon",
+        "the teacher used to make the SEN kids sit in the corridor",
+        "staff",
+    ),
+    (
+        "Kieran Spratt's dad deals out of his car on the estate",
+        "Kieran Spratt's dad deals out of his car",
+        "other",
+    ),
+    (
+        "Kieran Spratt's mam helps herself in the Co-op, seen it with me own eyes",
+        "Kieran Spratt's mam helps herself in the Co-op",
+        "other",
+    ),
 ]
 
 NEGATIVES = [
@@ -249,6 +304,13 @@ NEGATIVES = [
     "The police gave year 6 a talk about drink driving",
     "The head of PE was filming the sports day races for the website",
     "The PTA chair kept the raffle going for another week",
+    "A teacher in Bolton has been struck off for faking marks, it's all over the national news",
+    "Did anyone see that headteacher in Kent who got sacked over expenses? Mad world.",
+    "Mr Achterberg got absolutely hammered by the Year 6s at dodgeball",
+    "We got absolutely hammered in the final but so proud of them",
+    "Miss Baker is seeing a parent about the trip tomorrow",
+    "Mrs Fairbrother posted photos of the kids on the school Facebook page",
+    "Mr Achterberg locks the gates at ten to nine",
 ]
 
 
@@ -282,7 +344,7 @@ def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
         "The Echo says a teacher at a school in Leeds has been arrested",
         "According to the paper the caretaker was arrested",
         "It was in the news that the head was suspended",
-        "There was a piece on the BBC about a teacher in Hull being struck off",
+        "There was a piece on the BBC about our head being struck off",
         "We've been told a member of staff has been suspended, could the head call me",
         # A child passing on what they saw happen to someone else, not to themselves.
         "My daughter says Miss Baker pulled a boy across the carpet by his arm today",
@@ -327,3 +389,66 @@ def test_knows_the_school_by_its_short_name_when_type_words_are_dropped(
     detector.load()
     findings = detector.classify(text)
     assert [(text[f.start : f.end], f.attribute("target")) for f in findings] == [(span, "school")]
+
+
+@pytest.fixture
+def with_roster(staff: StaffList, roster: Roster) -> AllegationClassifier:
+    detector = AllegationClassifier(staff, pupils=PupilNameClassifier(roster))
+    detector.load()
+    return detector
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "target"),
+    [
+        # Lower case, so only the roster says who this is.
+        ("amber kettleby nicked the prom fund tin out of the common room", "amber kettleby nicked", "pupil"),
+        (
+            "zainab farouqi had the answers written up her arm in the mock",
+            "zainab farouqi had the answers",
+            "pupil",
+        ),
+        (
+            "tobias wrenfield's dad deals out of his van by the rec",
+            "tobias wrenfield's dad deals out of his van",
+            "other",
+        ),
+    ],
+)
+def test_names_a_pupil_as_the_target_when_the_roster_knows_them(
+    with_roster: AllegationClassifier, text: str, span: str, target: str
+) -> None:
+    (finding,) = with_roster.classify(text)
+    assert text[finding.start : finding.end].startswith(span)
+    assert finding.attribute("target") == target
+
+
+def test_leaves_child_on_child_harm_to_safeguarding_when_the_target_is_a_pupil(
+    with_roster: AllegationClassifier,
+) -> None:
+    assert with_roster.classify("amber kettleby punched my son at the bus stop") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "Funny how Miss Baker turned up in a new car the month the PTA float went missing. Just saying.",
+            "Miss Baker",
+        ),
+        (
+            "Everyone knows the uniform supplier is the head's brother-in-law's firm. Backhanders all round.",
+            "the head's brother-in-law's firm",
+        ),
+    ],
+)
+def test_reads_insinuation_as_an_allegation_when_money_and_a_person_are_paired(
+    detector: AllegationClassifier, text: str, span: str
+) -> None:
+    findings = detector.classify(text)
+    assert findings and text[findings[0].start : findings[0].end] == span
+    assert all(f.score >= 0.5 for f in findings)
+
+
+def test_ignores_insinuation_cues_when_nobody_is_named(detector: AllegationClassifier) -> None:
+    assert detector.classify("Funny how the trip money went missing again. Just saying.") == []

@@ -40,6 +40,8 @@ POSITIVES = [
     ("Someone needs to clear the moss off the steps by the hall", "complaint"),
     ("Answer the question I asked on Monday", "complaint"),
     ("eh up, is t'school shut on bank holiday monday or what", "question"),
+    ("I put in a formal complaint three weeks ago and nobody has even acknowledged it.", "complaint"),
+    ("Can you email me at jo.parent@example.com with the trip letter please?", "question"),
 ]
 
 NEGATIVES = [
@@ -63,6 +65,13 @@ NEGATIVES = [
     "For anyone asking about the parents' coffee morning, ring me on 07700 900452",
     "Anyone want to car share for the trip on Friday? Drop me a message",
     "I'm selling second hand uniform, email me at seller@example.com",
+    "Anyone doing lifts to the coach drop off at 6am? text me and we'll sort it",
+    "PTA quiz night tickets – email me at quiz.parent@example.co.uk or grab me at the gate, £5 a head",
+    "Anyone got kids at Brookfield? Looking at primaries for next September, honest opinions welcome",
+    "Did anyone see that headteacher in Kent who got sacked over expenses? Mad world.",
+    "selling a blazer age 13 hardly worn £20, message me or ring 07700 900183",
+    "is it just me or has the back pitch been muddy all year",
+    "@Leanne Tully which shop did you get the prom shoes from? they're gorgeous",
     "Any mums fancy a coffee after drop off?",
 ]
 

@@ -80,6 +80,9 @@ POSITIVES = [
     ("Hope from the upper sixth gave the best speech at the leavers do", "Hope", "first_name_context"),
     ("Please can Hope's UCAS reference go out this week", "Hope", "first_name_context"),
     ("since Summer moved up to Year 3 she's flying", "Summer", "first_name_context"),
+    ("Please take down the football picture with Hope in it today", "Hope", "first_name_context"),
+    ("Zainab's 10th is at the soft play on Saturday, all her class welcome", "Zainab", "first_name_context"),
+    ("Zainab's mama here. Could somebody ring me about her referral", "Zainab", "first_name_context"),
 ]
 
 NEGATIVES = [
@@ -115,6 +118,8 @@ NEGATIVES = [
     "The Farouqis have moved house, the whole family",  # a family, no child word
     "Harriet Quennell from the parish council opened the fete",  # not a pet-name spelling of Harry
     "Will Year 4 get their reports before Christmas?",  # a modal verb asking about a year group
+    "LOST: our dog Tobias near the rec, ring 07700 900566 please, the kids are in bits",
+    "Big shout out to Zainab at the chippy for sponsoring the kit for the school team",
     "The Anastasia matinee was a lovely class trip for year 1",  # a name describing a thing
 ]
 
@@ -181,3 +186,14 @@ def test_ignores_a_slip_that_is_someone_elses_name_when_staff_are_known(roster: 
     vetoed = PupilNameClassifier(roster, other_names=["Zainal"])
     vetoed.load()
     assert vetoed.classify(text) == []
+
+
+def test_a_feast_day_is_not_the_pupil_who_shares_its_name(roster: Roster) -> None:
+    from dataclasses import replace
+
+    paddy = replace(roster.pupils[0], forename="Patrick", surname="Lenihan", preferred="Paddy")
+    detector = PupilNameClassifier(Roster((*roster.pupils, paddy)))
+    detector.load()
+    assert detector.classify("Paddy's Day dancing in the yard was class, well done the dance school") == []
+    (finding,) = detector.classify("Paddy's day off school today, he's poorly")
+    assert finding.attribute("match") == "first_name_context"

@@ -96,6 +96,7 @@ POSITIVES = [
     ("a teacher who used to lock kids in the book cupboard as a time out", "abuse_neglect"),
     ("Who do I speak to about a child protection worry?", "concern"),
     ("Some lad is selling weed round the back of the sports hall to the little ones", "substances_weapons"),
+    ("Her inhaler was left in the classroom when the class walked up to church", "medical"),
 ]
 
 NEGATIVES = [

@@ -45,6 +45,7 @@ POSITIVES = [
     ("Baker's lessons are the only reason I passed", "Baker", "teacher", "surname"),
     ("Does Nadia still run the Thursday netball club?", "Nadia", "teaching_assistant", "first_name_context"),
     ("Des in pastoral rang me back the same afternoon", "Des", "dsl", "first_name_context"),
+    ("If that Baker fella drops my lad one more time", "Baker", "teacher", "surname"),
 ]
 
 NEGATIVES = [
@@ -115,3 +116,21 @@ def test_clergy_titles_name_church_school_staff() -> None:
     ]:
         assert [text[f.start : f.end] for f in detector.classify(text)] == [span]
     assert detector.classify("her father said no") == []
+
+
+def test_surnames_of_several_words_and_misspelt_full_names_are_found() -> None:
+    senco = StaffMember(title="Ms", first_name="Aoife", last_name="O'Hanlon", role="senco")
+    head = StaffMember(title="Dr", first_name="Priya", last_name="Raghunathan", role="headteacher")
+    caretaker = StaffMember(title="Mr", first_name="Malcolm", last_name="Peel", role="caretaker")
+    detector = StaffNameClassifier(StaffList((senco, head, caretaker)))
+    detector.load()
+    for text, span in [
+        ("Mrs O'Hanlon signed his plan herself", "Mrs O'Hanlon"),
+        ("Ms O’Hanlon rang me back", "Ms O’Hanlon"),
+        ("o'hanlon the senco never replies", "o'hanlon"),
+        ("Priya Ragunathan lets her favourites into the sixth form", "Priya Ragunathan"),
+        ("Peel the caretaker has been brilliant", "Peel"),
+    ]:
+        assert [text[f.start : f.end] for f in detector.classify(text)] == [span], text
+    # A surname that opens a sentence and takes an object is a verb.
+    assert detector.classify("Peel the name labels off the old blazers and hand them in") == []
