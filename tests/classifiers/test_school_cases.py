@@ -8,7 +8,9 @@ Thornbury Vale, has its roster in the SIMS export layout; its identity targets a
 Castlegate (a secondary with a sixth form, Arbor export layout), was measured blind once and then tuned on,
 as were Oakfield (Bromcom), St Bede's, Harrowdale (a rural Yorkshire primary, Arbor layout, classes named
 after trees), Riverside Park (an East London 11-18 academy, SIMS layout without consent columns) and Wrekin
-Vale (a West Midlands 11-16 comprehensive, Bromcom-style headers such as "Legal First Name").
+Vale (a West Midlands 11-16 comprehensive, Bromcom-style headers such as "Legal First Name"), St Mungo's (a
+Merseyside Catholic primary, dev layout, saints' names for classes) and Coble Hill (a Tyneside 11-18 academy,
+Arbor layout with consent columns).
 """
 
 from __future__ import annotations
@@ -54,7 +56,18 @@ SCHOOLS = Path(__file__).parent / "data" / "schools"
 
 
 @pytest.mark.parametrize(
-    "school", ["thornbury_vale", "castlegate", "oakfield", "st_bede", "harrowdale", "riverside", "wrekin"]
+    "school",
+    [
+        "thornbury_vale",
+        "castlegate",
+        "oakfield",
+        "st_bede",
+        "harrowdale",
+        "riverside",
+        "wrekin",
+        "stmungo",
+        "coble_hill",
+    ],
 )
 @pytest.mark.parametrize(("label", "precision", "recall", "f1"), TARGETS[1:4])
 def test_meets_the_identity_targets_when_the_roster_is_a_sims_arbor_or_bromcom_export(
