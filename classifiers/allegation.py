@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -521,10 +520,11 @@ class AllegationClassifier:
                     _Target(ref.start, ref.end, "headteacher" if ref.role == "headteacher" else "staff")
                 )
         if self._pupils is not None:
+            # Classifying the normalised text gives spans into it (normalising is idempotent).
             for finding in self._pupils.classify(body):
                 if finding.start is None or finding.end is None:
                     continue
-                start, end = _norm_index(norm, finding.start), _norm_index(norm, finding.end - 1) + 1
+                start, end = finding.start, finding.end
                 # "Bayo Okafor's dad deals…": the claim is about the adult named through the child.
                 possessive = lowered[end : end + 2] in ("'s", "’s")
                 relative = _RELATIVE_AFTER.match(lowered, end + 2) if possessive else None
@@ -547,11 +547,6 @@ class AllegationClassifier:
                 continue
             unique.append(target)
         return unique
-
-
-def _norm_index(norm: NormalisedText, original: int) -> int:
-    """The index in the normalised text of the character that came from ``original`` in the input."""
-    return max(0, min(bisect.bisect_right(norm.offsets, original) - 1, len(norm.text) - 1))
 
 
 # Dishonesty words that, said of a child, are name-calling rather than a claim of a specific wrong.

@@ -452,3 +452,11 @@ def test_reads_insinuation_as_an_allegation_when_money_and_a_person_are_paired(
 
 def test_ignores_insinuation_cues_when_nobody_is_named(detector: AllegationClassifier) -> None:
     assert detector.classify("Funny how the trip money went missing again. Just saying.") == []
+
+
+def test_pupil_target_spans_map_back_when_the_text_was_obfuscated(with_roster: AllegationClassifier) -> None:
+    # Full-width letters and a zero-width space change the text's length under normalisation.
+    text = "Ａｍｂｅｒ\u200b Kettleby nicked the prom fund tin"
+    (finding,) = with_roster.classify(text)
+    assert text[finding.start : finding.end].startswith("Ａｍｂｅｒ\u200b Kettleby nicked")
+    assert finding.attribute("target") == "pupil"
