@@ -458,20 +458,14 @@ class AllegationClassifier:
                     # (often to dispute it). Kept as weak evidence below the default threshold.
                     score, framing = 0.45, "reported"
                 span_start = target.start if target.start >= s_start else match.start()
-                o_start, o_end = norm.span(span_start, match.end())
                 findings.append(
-                    Finding(
-                        label=Label.ALLEGATION,
-                        score=score,
-                        start=o_start,
-                        end=o_end,
-                        explanation=f"states {kind} as fact about {_TARGET_WORDS[target.kind]}",
-                        detector_version=self.version,
-                        attributes=(
-                            ("target", target.kind),
-                            ("kind", kind.replace(" ", "_")),
-                            ("framing", framing),
-                        ),
+                    self._finding(
+                        norm.span(span_start, match.end()),
+                        score,
+                        f"states {kind} as fact about",
+                        target,
+                        kind,
+                        framing,
                     )
                 )
             if in_sentence:
@@ -481,23 +475,27 @@ class AllegationClassifier:
             named = [t for t in targets if t.kind != "school"]
             if named:
                 target = named[0]
-                o_start, o_end = norm.span(target.start, target.end)
+                span = norm.span(target.start, target.end)
                 findings.append(
-                    Finding(
-                        label=Label.ALLEGATION,
-                        score=0.7,
-                        start=o_start,
-                        end=o_end,
-                        explanation=f"insinuates dishonesty about {_TARGET_WORDS[target.kind]}",
-                        detector_version=self.version,
-                        attributes=(
-                            ("target", target.kind),
-                            ("kind", "dishonesty"),
-                            ("framing", "insinuated"),
-                        ),
+                    self._finding(
+                        span, 0.7, "insinuates dishonesty about", target, "dishonesty", "insinuated"
                     )
                 )
         return _merge(findings)
+
+    def _finding(
+        self, span: tuple[int, int], score: float, claim: str, target: _Target, kind: str, framing: str
+    ) -> Finding:
+        """One ALLEGATION finding; ``claim`` leads the explanation ("states theft as fact about")."""
+        return Finding(
+            label=Label.ALLEGATION,
+            score=score,
+            start=span[0],
+            end=span[1],
+            explanation=f"{claim} {_TARGET_WORDS[target.kind]}",
+            detector_version=self.version,
+            attributes=(("target", target.kind), ("kind", kind.replace(" ", "_")), ("framing", framing)),
+        )
 
     def _targets(self, norm: NormalisedText, lowered: str) -> list[_Target]:
         body = norm.text

@@ -1005,6 +1005,10 @@ _STAFF_RUNS_AFTER = re.compile(
 )
 
 
+def _starts_sentence(text: str, tokens: Sequence[_Token], i: int) -> bool:
+    return i == 0 or re.search(r"[.!?\n]", text[tokens[i - 1].end : tokens[i].start]) is not None
+
+
 def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
     """A surname that is also a word ("Baker", "Hill") counts only when written like a name: capitalised
     mid-sentence after a word such as "with" or "ask" and not the first word of a place or a business
@@ -1016,8 +1020,7 @@ def _is_name_shaped(text: str, tokens: Sequence[_Token], i: int) -> bool:
     if _TEACHER_POSSESSION.match(text, token.end):
         return True  # "Sparrow's lessons", "Frost's detentions": something only a teacher has
     following = tokens[i + 1] if i + 1 < len(tokens) else None
-    starts_sentence = i == 0 or re.search(r"[.!?\n]", text[tokens[i - 1].end : token.start]) is not None
-    if starts_sentence:
+    if _starts_sentence(text, tokens, i):
         # "Cross gave me a detention": a capitalised word that opens a sentence is a name only when a
         # teacher's action follows it ("Cross country is on Friday" is not).
         return following is not None and following.text in _STAFF_ACTIONS
@@ -1043,10 +1046,9 @@ def _imperative_opening(text: str, tokens: Sequence[_Token], i: int) -> bool:
     """ "Peel the name labels off…": a surname that opens a sentence and takes an object is an instruction,
     unless a job follows ("Dunmore the caretaker…")."""
     token = tokens[i]
-    starts_sentence = i == 0 or re.search(r"[.!?\n]", text[tokens[i - 1].end : token.start]) is not None
     following = tokens[i + 1] if i + 1 < len(tokens) else None
     return (
-        starts_sentence
+        _starts_sentence(text, tokens, i)
         and following is not None
         and following.text in _OBJECT_AFTER_VERB
         and not _STAFF_AFTER.match(text[token.end : token.end + 50].lower())
