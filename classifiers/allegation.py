@@ -12,6 +12,10 @@ from classifiers.identity import PupilNameClassifier, StaffList, StaffNameClassi
 from classifiers.text import NormalisedText, normalise, sentences
 
 # What counts as wrongdoing. Each entry: (pattern, short description used in the explanation).
+#: The score of a subject with no wrongdoing word: far below any policy threshold, a hint for the trained head
+#: (see ``combine.HeadDetector``), never shown on its own.
+CANDIDATE_SCORE = 0.25
+
 _CHILD_OBJECT = (
     r"(?:him|her|them|me|us|(?:a|the|my|our|his|her|their|one\s+of\s+the|that|this|some|two|three)\s+(?:\w+\s+)?"
     r"(?:child|children|kids?|pupils?|boys?|girls?|sons?|daughters?|students?|little\s+ones?|lad|lads|reception\s+kids))"
@@ -267,6 +271,12 @@ _TARGETS: tuple[tuple[str, str], ...] = (
         "staff",
     ),
     (r"(?:mr|mrs|miss|ms|mx|dr|sir)\.?\s+[a-z][a-z'-]+", "staff"),
+    # Clergy and councillors on the governing body or around the school: named, or known by their post.
+    (
+        r"(?:revd|rev|reverend|canon|cllr|councillor)\.?\s+[a-z][a-z'-]+|"
+        r"(?:the|our|that|your)\s+(?:vicar|rector|parish\s+priest|priest|imam|local\s+councillor)",
+        "other",
+    ),
     (
         r"(?:the|this|that|your|our)\s+(?:school|academy|trust|office|governors|governing\s+body|management|slt|"
         r"senior\s+leadership(?:\s+team)?|leadership\s+team)|(?:the\s+)?slt|staff\s+here|teachers\s+here",
@@ -400,11 +410,16 @@ class AllegationClassifier:
         norm = normalise(text)
         lowered = norm.text.lower()
         insinuated = _INSINUATION.search(lowered) is not None and _INSINUATED.search(lowered) is not None
-        if _PREDICATE.search(lowered) is None and not insinuated:
-            return []  # most comments: no wrongdoing words, so nobody to look for
         targets = self._targets(norm, lowered)
+        if not targets:
+            return []  # most comments: nobody identifiable, so nobody to defame
         findings: list[Finding] = []
         previous_target: _Target | None = None
+        # A subject named in a sentence the rules could not read as a question or a denial: the trained
+        # head may still read a claim there that no wrongdoing word of ours describes.
+        candidate: _Target | None = None
+        # A wrongdoing word the rules read and set aside (a question, a denial, a child's fight).
+        rejected = False
 
         for s_start, s_end in sentences(lowered):
             sentence = lowered[s_start:s_end]
@@ -412,8 +427,13 @@ class AllegationClassifier:
             is_question = sentence.rstrip().endswith("?") and (
                 _QUESTION_OPENER.search(sentence.lstrip()) is not None
             )
+            if in_sentence and not is_question and (
+                candidate is None or _RANK[in_sentence[0].kind] < _RANK[candidate.kind]
+            ):
+                candidate = in_sentence[0]
             for match in _PREDICATE.finditer(lowered, s_start, s_end):
                 if is_question or _NEGATED.search(lowered[max(s_start, match.start() - 30) : match.start()]):
+                    rejected = True
                     continue
                 kind = _DESCRIPTIONS[match.lastgroup or "p0"]
                 before = [t for t in in_sentence if t.start < match.start()]
@@ -429,9 +449,11 @@ class AllegationClassifier:
                         continue
                     target, score = previous_target, 0.7
                 if target.kind == "pupil" and _NAME_CALLING.fullmatch(match.group()):
+                    rejected = True
                     continue  # "Ola W is a spoilt little madam and a liar": an insult to a child, not a claim
                 anonymous = _ANONYMOUS_CHILD.search(lowered, target.end, match.start())
                 if anonymous is not None:
+                    rejected = True
                     continue
                 if (
                     kind == "harm to a child"
@@ -439,6 +461,7 @@ class AllegationClassifier:
                     and not _is_adult(lowered[target.start : target.end])
                 ):
                     # Child-on-child harm is bullying: the safeguarding detector's job, not a defamation risk.
+                    rejected = True
                     continue
                 framing = "stated"
                 hearsay = _HEARSAY.search(lowered, s_start, match.start())
@@ -481,6 +504,17 @@ class AllegationClassifier:
                         span, 0.7, "insinuates dishonesty about", target, "dishonesty", "insinuated"
                     )
                 )
+        if not findings and candidate is not None and not rejected:
+            findings.append(
+                self._finding(
+                    norm.span(candidate.start, candidate.end),
+                    CANDIDATE_SCORE,
+                    "possible claim of wrongdoing about",
+                    candidate,
+                    "unstated",
+                    "candidate",
+                )
+            )
         return _merge(findings)
 
     def _finding(

@@ -40,9 +40,12 @@ class HeadDetector:
     Rule findings keep their spans; a text the head flags with no rule span gets one whole-text finding
     (``start``/``end`` None) whose explanation says it came from the model. Two trained cut-offs: the head's
     threshold (score 0.5) backs a rule hit; ``info["alone"]`` (at least 0.5) flags a text no rule marked.
-    In "gate" mode a weak rule hit the head does not back drops below the policy threshold; a strong one
-    stands either way. A rule finding marked ``("framing", "reported")`` (hearsay, a newspaper's claim) means
-    the rules read the claim and found it second-hand, so the head alone does not flag that comment.
+    A third, ``info["targeted"]`` (between the two), reads a rule's *candidate*: a subject the rules found
+    with no wording they know ("saw Mr X coming out the bookies at half ten"); the finding keeps the
+    subject's span. In "gate" mode a weak rule hit the head does not back drops below the policy threshold;
+    a strong one stands either way. A rule finding marked ``("framing", "reported")`` (hearsay, a
+    newspaper's claim) means the rules read the claim and found it second-hand, so the head alone does not
+    flag that comment.
     """
 
     owns: frozenset[Label]
@@ -56,6 +59,8 @@ class HeadDetector:
         self.mode = str(head.info.get("mode", "or"))
         #: The score the model needs on its own, with no rule span: at least the 0.5 that backs a rule.
         self.alone = max(0.5, float(head.info.get("alone", 0.5)))
+        #: With a rule candidate (a subject but no wording the rules know), the model's own cut-off.
+        self.targeted = min(self.alone, max(0.5, float(head.info.get("targeted", self.alone))))
         if self.mode not in MODES:
             raise ValueError(f"unknown combination mode {self.mode!r} for head {head.name}")
         self._head = head
@@ -68,16 +73,34 @@ class HeadDetector:
         return self._head.score(school_features(embeddings, rule_hits))
 
     def combine(self, score: float, rule_hits: Sequence[Finding]) -> list[Finding]:
-        own = [f for f in rule_hits if f.label is self.label]
+        own = [f for f in rule_hits if f.label is self.label and not is_candidate(f)]
+        candidates = [f for f in rule_hits if f.label is self.label and is_candidate(f)]
         flagged = [f for f in own if f.score >= 0.5]
         if score >= 0.5 and flagged:
             return own
+        if candidates and score >= self.targeted:
+            # The rules found the subject, the model reads the claim: the finding keeps the subject's span.
+            return [*own, self._backed(candidates[0], score)]
         if score >= self.alone and not any(("framing", "reported") in f.attributes for f in own):
             # With no rule span to show, the model needs its own, higher confidence.
             return [*own, self._whole_text(score)]
         if self.mode == "or":
             return own
         return [f if f.score >= _STRONG_RULE else _capped(f, 0.45) for f in own]
+
+    def _backed(self, candidate: Finding, score: float) -> Finding:
+        """The candidate's span, scored so that the ``targeted`` cut-off meets the policy's 0.5."""
+        cut = self.targeted
+        scaled = 0.5 + 0.5 * (score - cut) / (1.0 - cut) if cut < 1.0 else 1.0
+        return Finding(
+            label=self.label,
+            score=float(min(max(scaled, 0.5), 1.0)),
+            start=candidate.start,
+            end=candidate.end,
+            explanation=f"{candidate.explanation} (trained model)",
+            detector_version=self.version,
+            attributes=tuple(a for a in candidate.attributes if a[0] != "framing") + (("framing", "model"),),
+        )
 
     def _whole_text(self, score: float) -> Finding:
         return Finding(
@@ -89,6 +112,11 @@ class HeadDetector:
             detector_version=self.version,
             attributes=(("kind", self.kind),),
         )
+
+
+def is_candidate(finding: Finding) -> bool:
+    """A rule's hint for its trained head (a subject with no wording the rules know); never shown alone."""
+    return ("framing", "candidate") in finding.attributes
 
 
 def _capped(finding: Finding, ceiling: float) -> Finding:

@@ -11,7 +11,7 @@ from pathlib import Path
 from classifiers.abuse import AbuseClassifier, AbuseModel
 from classifiers.allegation import AllegationClassifier
 from classifiers.base import Classifier, Finding, Label
-from classifiers.combine import HeadDetector
+from classifiers.combine import HeadDetector, is_candidate
 from classifiers.encoder import Encoder, shared_encoder
 from classifiers.heads import HeadSet, load_heads
 from classifiers.identity import (
@@ -264,6 +264,7 @@ def _reply_to_concerns(findings: list[Finding]) -> list[Finding]:
 
 
 def _tidy(findings: list[Finding]) -> list[Finding]:
-    unique = list(dict.fromkeys(findings))
+    # A rule's candidate is a hint for its trained head; unread (models off, no head) it is not a finding.
+    unique = [f for f in dict.fromkeys(findings) if not is_candidate(f)]
     unique.sort(key=lambda f: (f.start if f.start is not None else -1, f.label.value))
     return unique

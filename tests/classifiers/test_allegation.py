@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.allegation import AllegationClassifier
+from classifiers.allegation import CANDIDATE_SCORE, AllegationClassifier
+from classifiers.base import Finding
+from classifiers.combine import is_candidate
 from classifiers.identity import PupilNameClassifier, Roster, StaffList
 
 
@@ -322,8 +324,53 @@ def test_flags_allegation_when_stated_as_fact(
     assert [(text[f.start : f.end], f.attribute("target")) for f in findings] == [(span, target)]
 
 
+def _claims(findings: list[Finding]) -> list[Finding]:
+    """The findings the rules stand behind, without a candidate subject left for the trained head."""
+    return [f for f in findings if not is_candidate(f)]
+
+
 @pytest.mark.parametrize("text", NEGATIVES)
 def test_ignores_questions_opinions_and_idioms_when_no_claim_is_made(
+    detector: AllegationClassifier, text: str
+) -> None:
+    assert _claims(detector.classify(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "target"),
+    [
+        # No wrongdoing word the rules know: the subject is left to the trained head as a candidate.
+        (
+            "saw Mr Achterberg coming out the bookies at half ten on a wednesday",
+            "Mr Achterberg",
+            "staff",
+        ),
+        ("the vicar had the minutes changed after the vote. i was there", "the vicar", "other"),
+        (
+            "Great match today. The head signed off support hours that never happened",
+            "The head",
+            "headteacher",
+        ),
+    ],
+)
+def test_leaves_a_candidate_subject_for_the_model_when_no_wrongdoing_word_is_known(
+    detector: AllegationClassifier, text: str, span: str, target: str
+) -> None:
+    (finding,) = detector.classify(text)
+    assert is_candidate(finding) and finding.score == CANDIDATE_SCORE < 0.5
+    assert (text[finding.start : finding.end], finding.attribute("target")) == (span, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is Mr Achterberg still running the chess club?",  # a question
+        "Mr Achterberg never stole from the club",  # the rules read a denial
+        "Funny how the trip money went missing again. Just saying.",  # nobody named
+        "Lovely sunny morning for the sponsored walk",
+    ],
+)
+def test_leaves_no_candidate_when_the_rules_read_the_sentence_or_nobody_is_named(
     detector: AllegationClassifier, text: str
 ) -> None:
     assert detector.classify(text) == []
@@ -426,7 +473,7 @@ def test_names_a_pupil_as_the_target_when_the_roster_knows_them(
 def test_leaves_child_on_child_harm_to_safeguarding_when_the_target_is_a_pupil(
     with_roster: AllegationClassifier,
 ) -> None:
-    assert with_roster.classify("amber kettleby punched my son at the bus stop") == []
+    assert with_roster.classify("amber kettleby punched my son at the bus stop") == []  # no candidate either
 
 
 @pytest.mark.parametrize(

@@ -67,3 +67,47 @@ def test_a_claim_the_rules_found_second_hand_stops_the_model_flagging_alone() ->
 
 def test_alone_is_never_below_the_backing_cut_off() -> None:
     assert _detector("gate", 0.2).alone == 0.5
+
+
+def _candidate() -> Finding:
+    return Finding(
+        label=Label.ALLEGATION,
+        score=0.25,
+        start=4,
+        end=14,
+        explanation="possible claim of wrongdoing about a member of staff",
+        detector_version="allegation_rules-1.0",
+        attributes=(("target", "staff"), ("kind", "unstated"), ("framing", "candidate")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [
+        (0.5, []),  # backs a rule hit, but a bare subject needs the model's "targeted" confidence
+        (0.7, [(4, 0.5)]),  # at the targeted cut-off: the subject's span, at the policy's threshold
+        (0.85, [(4, 0.75)]),
+        (0.95, [(4, 0.92)]),  # also past "alone": the subject's span still beats a whole-text finding
+    ],
+)
+def test_the_model_backs_a_candidate_subject_at_its_own_cut_off(
+    score: float, expected: list[tuple[int | None, float]]
+) -> None:
+    head = constant_head("allegation", info={"mode": "or", "alone": 0.9, "targeted": 0.7})
+    detector = HeadDetector(Label.ALLEGATION, head, "possible allegation")
+    findings = detector.combine(score, [_candidate()])
+    assert [(s, round(v, 2)) for s, v in _flagged(findings)] == expected
+    assert not any(("framing", "candidate") in f.attributes for f in findings)  # never passed on as it is
+    if findings:
+        explanation = "possible claim of wrongdoing about a member of staff (trained model)"
+        assert findings[0].explanation == explanation
+        assert findings[0].attribute("target") == "staff"
+
+
+def test_targeted_cut_off_lies_between_backing_and_alone() -> None:
+    low = constant_head("allegation", info={"mode": "or", "alone": 0.8, "targeted": 0.2})
+    high = constant_head("allegation", info={"mode": "or", "alone": 0.8, "targeted": 0.95})
+    missing = constant_head("allegation", info={"mode": "or", "alone": 0.8})
+    assert HeadDetector(Label.ALLEGATION, low, "x").targeted == 0.5
+    assert HeadDetector(Label.ALLEGATION, high, "x").targeted == 0.8
+    assert HeadDetector(Label.ALLEGATION, missing, "x").targeted == 0.8

@@ -119,7 +119,10 @@ ODD_INPUTS = [
 @pytest.mark.parametrize("text", ODD_INPUTS)
 def test_keeps_spans_valid_when_input_is_odd_unicode(analyzer: Analyzer, text: str) -> None:
     for finding in analyzer.analyze(text):
-        assert finding.start is not None and finding.end is not None
+        if finding.start is None:  # a trained head's reading of the whole text: no span to check
+            assert finding.end is None
+            continue
+        assert finding.end is not None
         assert 0 <= finding.start <= finding.end <= len(text)
 
 
@@ -179,3 +182,12 @@ def test_never_leaks_pupil_names_when_explaining(analyzer: Analyzer, pupil_name_
         for word in pupil_name_words:
             assert f" {word} " not in f" {shown.replace('(', ' ').replace(')', ' ')} ", (word, text)
     assert "pennyworth" not in repr(analyzer.detectors).lower()
+
+
+def test_never_reports_a_rule_candidate_when_no_model_reads_it(profile: SchoolProfile) -> None:
+    # "Mr X seen at the bookies" names a subject but no wrongdoing word: only the trained head may read it.
+    analyzer = Analyzer(profile, use_models=False)
+    analyzer.load()
+    text = "Saw Mrs Fairbrother coming out of the bookies at eleven on a Tuesday"
+    (findings,) = analyzer.analyze_many([text])
+    assert [f.label for f in findings if f.label is Label.ALLEGATION] == []

@@ -13,7 +13,7 @@ import pytest
 from classifiers.encoder import Encoder
 from classifiers.engine import Analyzer, SchoolProfile
 from classifiers.heads import load_heads
-from classifiers.training import EXTERNAL_SETS, train
+from classifiers.training import EXTERNAL_SETS, _weighted_scores, read_school_examples, train
 from tests.classifiers.test_encoder import build_tiny_model
 
 _TEXTS = [
@@ -58,8 +58,10 @@ def test_reproduces_the_same_artefacts_when_training_twice(tiny_model: Path, tmp
         assert set(EXTERNAL_SETS) <= set(report.abuse)
         assert 0.2 <= report.abuse["threshold"] <= 0.8
         assert set(report.school) == {"allegation", "safeguarding", "needs_response"}
-        for chosen in report.school.values():
-            assert chosen["holdout"]["n"] == report.school["allegation"]["holdout"]["n"] > 0
+        for label, chosen in report.school.items():
+            # Each head is scored on the held-out examples rated for its label (blank means never read).
+            rated = [e for e in read_school_examples() if e.is_holdout and label in e.labels]
+            assert chosen["holdout"]["n"] == len(rated) > 0
         outputs.append(out)
     assert len(list(cache.iterdir())) == len(EXTERNAL_SETS) + 1  # the second run read every embedding back
     for name in ("heads.npz", "manifest.json"):
@@ -92,3 +94,29 @@ def test_names_the_missing_file_when_an_external_set_is_absent(tiny_model: Path,
     with pytest.raises(FileNotFoundError, match="davidson.csv"):
         train(external_dir=external, out_dir=tmp_path / "out", cache_dir=None, encoder=Encoder(tiny_model))
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_reads_a_blank_abuse_label_as_unrated_and_names_the_line_of_a_bad_label(tmp_path: Path) -> None:
+    path = tmp_path / "examples.csv"
+    path.write_text(
+        "text,abuse,allegation,safeguarding,needs_response,split\n"
+        "Mr Hale swore at the kids,1,0,0,1,train\n"
+        "Saw Mr Hale leave the pub at noon on a school day,,1,0,0,holdout\n",
+        encoding="utf-8",
+    )
+    rated, unrated = read_school_examples(path)
+    assert rated.labels == {"abuse": True, "allegation": False, "safeguarding": False, "needs_response": True}
+    assert "abuse" not in unrated.labels and unrated.labels["allegation"] and unrated.is_holdout
+    path.write_text(path.read_text(encoding="utf-8") + "A third row,0,yes,0,0,train\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 4: labels must be 0, 1 or blank"):
+        read_school_examples(path)
+
+
+def test_weights_precision_by_the_label_share_among_real_comments() -> None:
+    gold = np.array([True, True, False, False])
+    predicted = np.array([True, False, True, False])
+    plain = _weighted_scores(gold, predicted, np.ones(4))
+    assert (plain.precision, plain.recall) == (0.5, 0.5)
+    # Each negative standing for nine comments: one false alarm now outweighs the hit nine to one.
+    weighted = _weighted_scores(gold, predicted, np.where(gold, 1.0, 9.0))
+    assert (weighted.precision, weighted.recall, weighted.support) == (0.1, 0.5, 2)
