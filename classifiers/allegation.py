@@ -11,11 +11,11 @@ from classifiers.base import Finding, Label
 from classifiers.identity import PupilNameClassifier, StaffList, StaffNameClassifier
 from classifiers.text import NormalisedText, normalise, sentences
 
-# What counts as wrongdoing. Each entry: (pattern, short description used in the explanation).
 #: The score of a subject with no wrongdoing word: far below any policy threshold, a hint for the trained head
 #: (see ``combine.HeadDetector``), never shown on its own.
 CANDIDATE_SCORE = 0.25
 
+# What counts as wrongdoing. Each entry: (pattern, short description used in the explanation).
 _CHILD_OBJECT = (
     r"(?:him|her|them|me|us|(?:a|the|my|our|his|her|their|one\s+of\s+the|that|this|some|two|three)\s+(?:\w+\s+)?"
     r"(?:child|children|kids?|pupils?|boys?|girls?|sons?|daughters?|students?|little\s+ones?|lad|lads|reception\s+kids))"
