@@ -51,10 +51,15 @@ def binary_scores(gold: Sequence[bool], predicted: Sequence[bool]) -> BinaryScor
     tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
     fp = sum(p and not g for g, p in zip(gold, predicted, strict=True))
     fn = sum(g and not p for g, p in zip(gold, predicted, strict=True))
+    return scores_from_counts(tp, fp, fn, tp + fn)
+
+
+def scores_from_counts(tp: float, fp: float, fn: float, support: int) -> BinaryScores:
+    """Precision, recall and F1 from (possibly weighted) counts; an empty denominator scores 0."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return BinaryScores(precision, recall, f1, tp + fn)
+    return BinaryScores(precision, recall, f1, support)
 
 
 def macro_f1(gold: Sequence[bool], predicted: Sequence[bool]) -> float:

@@ -24,7 +24,7 @@ from classifiers.allegation import AllegationClassifier
 from classifiers.base import Classifier, Finding, Label
 from classifiers.combine import SCHOOL_FEATURES, is_candidate, school_features
 from classifiers.encoder import Encoder, Vectors
-from classifiers.evaluation import BinaryScores, binary_scores, macro_f1, roc_auc
+from classifiers.evaluation import BinaryScores, binary_scores, macro_f1, roc_auc, scores_from_counts
 from classifiers.heads import Array, Head, calibrate, default_model_dir, save_heads
 from classifiers.needs_response import NeedsResponseClassifier
 from classifiers.safeguarding import SafeguardingClassifier
@@ -505,10 +505,7 @@ def _weighted_scores(gold: np.ndarray, predicted: np.ndarray, weights: np.ndarra
     tp = float(weights[gold & predicted].sum())
     fp = float(weights[~gold & predicted].sum())
     fn = float(weights[gold & ~predicted].sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return BinaryScores(precision, recall, f1, int(gold.sum()))
+    return scores_from_counts(tp, fp, fn, int(gold.sum()))
 
 
 def _objective(label: str, scores: BinaryScores) -> float:
