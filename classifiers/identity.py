@@ -523,6 +523,10 @@ class _NameEntry:
     pupils: tuple[Pupil, ...]
 
 
+# A roster match: start, end (into the normalised text), kind, score, the pupils it may be.
+_Match = tuple[int, int, str, float, tuple[Pupil, ...]]
+
+
 class PupilNameClassifier:
     """PUPIL_IDENTIFIED when a comment names a child on the school roster.
 
@@ -545,12 +549,14 @@ class PupilNameClassifier:
         self._by_surname: dict[str, list[tuple[str, Pupil]]] = {}
         self._class_codes: re.Pattern[str] | None = None
         self._class_after: dict[int, re.Pattern[str]] = {}
+        self._memo: tuple[str, list[_Match]] | None = None
         self._loaded = False
 
     def __repr__(self) -> str:
         return f"PupilNameClassifier({self._roster!r})"
 
     def load(self) -> None:
+        self._memo = None
         full: dict[tuple[str, ...], list[Pupil]] = {}
         first: dict[str, list[Pupil]] = {}
         name_tokens: set[str] = set()
@@ -605,10 +611,26 @@ class PupilNameClassifier:
         if not self._loaded:
             self.load()
         norm = normalise(text)
+        # The engine and the allegation rules both ask about the same comment (the rules pass its
+        # normalised form, which normalises to itself), so the last comment's matches are kept.
+        memo = self._memo
+        if memo is not None and memo[0] == norm.text:
+            matches = memo[1]
+        else:
+            matches = self._matches(norm)
+            self._memo = (norm.text, matches)
+        findings = []
+        for start, end, kind, score, pupils in matches:
+            o_start, o_end = norm.span(start, end)
+            findings.append(self._finding(o_start, o_end, kind, score, pupils))
+        return findings
+
+    def _matches(self, norm: NormalisedText) -> list[_Match]:
+        """Roster matches as (start, end, kind, score, pupils), with spans into ``norm.text``, in order."""
         lowered = norm.text.lower()
         tokens = _tokenise(norm)
         has_case = any(c.isupper() for c in norm.text) and any(c.islower() for c in norm.text)
-        matches: list[tuple[int, int, str, float, tuple[Pupil, ...]]] = []
+        matches: list[_Match] = []
         taken: set[int] = set()
 
         for i, token in enumerate(tokens):
@@ -667,11 +689,7 @@ class PupilNameClassifier:
                 pupils = tuple(dict.fromkeys(p for _, p in pupils_of))
                 matches.append((token.start, token.end + noun.end(), "surname_child", 0.75, pupils))
 
-        findings = []
-        for start, end, kind, score, pupils in sorted(matches, key=lambda m: m[0]):
-            o_start, o_end = norm.span(start, end)
-            findings.append(self._finding(o_start, o_end, kind, score, pupils))
-        return findings
+        return sorted(matches, key=lambda m: m[0])
 
     def _match_full(self, tokens: list[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
         first_forms = {tokens[i].text: False} | {name: True for name in self._fuzzy.lookup(tokens[i].text)}

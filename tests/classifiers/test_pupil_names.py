@@ -197,3 +197,15 @@ def test_a_feast_day_is_not_the_pupil_who_shares_its_name(roster: Roster) -> Non
     assert detector.classify("Paddy's Day dancing in the yard was class, well done the dance school") == []
     (finding,) = detector.classify("Paddy's day off school today, he's poorly")
     assert finding.attribute("match") == "first_name_context"
+
+
+def test_the_same_comment_asked_twice_gives_spans_into_each_form_of_it(detector: PupilNameClassifier) -> None:
+    # The allegation rules ask with the normalised comment and the engine with the raw one; the second
+    # answer reuses the first's matches but must still index the text it was given.
+    raw = "Ｓｕｍｍｅｒ\u200b Pennyworth was brilliant"
+    normalised = "Summer Pennyworth was brilliant"
+    first = detector.classify(normalised)
+    second = detector.classify(raw)
+    assert [normalised[f.start : f.end] for f in first] == ["Summer Pennyworth"]
+    assert [raw[f.start : f.end] for f in second] == ["Ｓｕｍｍｅｒ\u200b Pennyworth"]
+    assert detector.classify("Summer said hello") == []
