@@ -313,6 +313,12 @@ class _Token:
     is_capitalised: bool
 
 
+def _writes_in_case(text: str, tokens: Sequence[_Token]) -> bool:
+    """Whether the writer capitalises words, so that a lower-case name reads as a word. A class code
+    ("8F") or a lone "I" is not a sign of it: "shes skye in 8F" is written all in lower case."""
+    return any(c.islower() for c in text) and any(t.is_capitalised and len(t.text) > 1 for t in tokens)
+
+
 def _tokenise(norm: NormalisedText) -> list[_Token]:
     return [
         _Token(m.group().lower(), m.start(), m.end(), m.group()[:1].isupper())
@@ -426,7 +432,8 @@ _CHILD_WORLD = re.compile(
     r"register|absent|off\s+sick|poorly|birthday|party|tea\s+time|bed\s*time|detentions?|exams?|gcses?|a-?levels?|"
     r"mocks?|coursework|tutor|form\s+group|sixth\s+form|head\s+of\s+year|timetable|school\s+bus|lessons?|"
     r"isolation|excluded|exclusion|locker|play\s*time|break\s*time|lunch\s*time|dinner\s*time|home\s*time|"
-    r"pictures?|photos?|pics?|bake\s+sale|cake\s+sale|concert|choir|certificates?|medals?|sports\s+hall)(?![a-z])"
+    r"pictures?|photos?|pics?|bake\s+sale|cake\s+sale|concert|choir|certificates?|medals?|sports\s+hall|"
+    r"proud\s+of\s+(?:her|him))(?![a-z])"
 )
 # Before a place-name that is also a pupil's name: "trip to Chester", "in Dallas". Not when a pronoun or
 # a possessive follows: "giving them to Chester, he loses them".
@@ -440,6 +447,21 @@ _MOVED_UP_AFTER = re.compile(
 _PET_BEFORE = re.compile(
     r"(?<![a-z])(?:dog|dogs|cat|cats|puppy|pup|kitten|pony|horse|rabbit|bunny|hamster|budgie|tortoise|parrot|"
     r"guinea\s+pig|ferret|lamb|goat)\s+(?:called\s+|named\s+)?$"
+)
+# "Bailey the reading dog", "Biscuit, our class hamster": the pet named before what it is.
+_PET_AFTER = re.compile(
+    r"^,?\s+(?:the|our|my|their)\s+(?:[a-z]+\s+){0,2}?(?:dog|cat|puppy|pup|kitten|pony|horse|rabbit|bunny|"
+    r"hamster|budgie|tortoise|parrot|guinea\s+pig|ferret|goat|chicken|hen|duck|fish|gerbil|mascot)s?(?![a-z])"
+)
+# Names from songs, stories, poems and pop that share a first name with some pupil: "Destiny's Child",
+# "the Pied Piper", "Dylan Thomas day", "Peter Pan". Story characters are costumes, not children.
+_WELL_KNOWN = re.compile(
+    r"(?<![a-z])(?:destiny'?s\s+child|pied\s+piper|dylan\s+thomas|peter\s+(?:pan|rabbit)|robin\s+hood|"
+    r"harry\s+(?:potter|styles|kane)|jack\s+(?:frost|and\s+the\s+beanstalk)|snow\s+white|tinker\s*bell|"
+    r"peppa\s+pig|george\s+pig|bob\s+the\s+builder|paddington(?:\s+bear)?|winnie\s+the\s+pooh|"
+    r"father\s+christmas|rudolph|alice\s+in\s+wonderland|goldilocks|little\s+red\s+riding\s+hood|"
+    r"matilda\s+the\s+musical|charlie\s+and\s+the\s+chocolate\s+factory|horrid\s+henry|"
+    r"fireman\s+sam|postman\s+pat|roald\s+dahl|billy\s+elliot|oliver\s+twist|annie\s+the\s+musical)(?![a-z])"
 )
 # "Jack at the chippy", "Sean the lollipop man": an adult, named by where they work.
 _GROWN_UP_AFTER = re.compile(
@@ -493,6 +515,12 @@ _CLASS_LEAD = {
     for reach in (0, 3)
 }
 _POSSESSIVE_TAIL = re.compile(r"'s?$")
+# Right before a surname: "B. Perks", "B Perks" (a capital letter standing alone).
+_INITIAL_BEFORE = re.compile(r"(?<![\w.])([A-Z])\.?\s$")
+# After "daisy h": the pupil's year group, the only thing that makes a lower-case letter an initial.
+_YEAR_AFTER_INITIAL = re.compile(
+    r"^,?\s*\(?(?:in|from|of)\s+((?:year|yr|y)\s*\d{1,2}(?!\d)|reception)(?![a-z])"
+)
 # Between "Amber K" and its class code: "Amber K 5R", "Amber K (5R)", "Amber K in 5R", "Amber K, from 5R".
 _CLASS_LEAD_IN = re.compile(r"[\s,(]*(?:(?:in|from|of)\s+)?")
 _NOT_PHONE_CHARS = re.compile(r"[^\d+]")
@@ -629,7 +657,7 @@ class PupilNameClassifier:
         """Roster matches as (start, end, kind, score, pupils), with spans into ``norm.text``, in order."""
         lowered = norm.text.lower()
         tokens = _tokenise(norm)
-        has_case = any(c.isupper() for c in norm.text) and any(c.islower() for c in norm.text)
+        has_case = _writes_in_case(norm.text, tokens)
         matches: list[_Match] = []
         taken: set[int] = set()
 
@@ -688,6 +716,17 @@ class PupilNameClassifier:
             if noun is not None:
                 pupils = tuple(dict.fromkeys(p for _, p in pupils_of))
                 matches.append((token.start, token.end + noun.end(), "surname_child", 0.75, pupils))
+                continue
+            # "name label says B. Perks": a capital initial of the pupil's first name, then the surname.
+            letter = _INITIAL_BEFORE.search(norm.text, max(0, token.start - 4), token.start)
+            if letter is not None and i > 0 and tokens[i - 1].start == letter.start():
+                title = tokens[i - 2].text if i > 1 else ""
+                by_initial = tuple(
+                    dict.fromkeys(p for given, p in pupils_of if given[:1] == letter.group(1).lower())
+                )
+                # Not "Mr B. Perks" (an adult) nor "the S Perks hall" (a thing's name).
+                if by_initial and title not in _TITLES and title != "the":
+                    matches.append((letter.start(), token.end, "initial_surname", 0.8, by_initial))
 
         return sorted(matches, key=lambda m: m[0])
 
@@ -766,7 +805,7 @@ class PupilNameClassifier:
             return None
         nxt = tokens[end_index + 1]
         raw = text[nxt.start : nxt.end]
-        if len(raw) != 1 or not raw.isupper() or nxt.start - tokens[end_index].end > 2:
+        if len(raw) != 1 or not raw.isalpha() or nxt.start - tokens[end_index].end > 2:
             return None
         narrowed = tuple(p for p in pupils if _initial_of(p.surname) == nxt.text)
         if not narrowed:
@@ -781,10 +820,19 @@ class PupilNameClassifier:
         if in_class and code is not None:
             # The span ends at the name: "Amber K" is what identifies, "in 5R" only confirms it.
             return end if lead and lead.group().strip(" ,(") else end + code.end(), narrowed, 0.9
-        # "I" and "A" are words in their own right ("May I ask", "Will A level...") unless a class follows
-        # or a verb that needs a subject does: "Storm A got a sticker".
+        # "daisy h in reception": a lower-case letter is an initial only when the pupil's year follows.
+        year = _YEAR_AFTER_INITIAL.match(after)
+        if year is not None:
+            in_year = tuple(p for p in narrowed if p.year and p.year == _year(year.group(1)))
+            if in_year:
+                return end, in_year, 0.85
+        if not raw.isupper():
+            return None
+        # "I" and "A" are words in their own right ("May I ask", "Will A level...") unless a class follows,
+        # a verb that needs a subject does ("Storm A got a sticker"), or a possessive ("Zoë A's mum").
         following = tokens[end_index + 2].text if end_index + 2 < len(tokens) else ""
-        if raw in ("I", "A") and following not in _INITIAL_THEN_VERB:
+        possessive = text[nxt.end : nxt.end + 2] in ("'s", "’s")
+        if raw in ("I", "A") and following not in _INITIAL_THEN_VERB and not possessive:
             return None
         return end, narrowed, 0.8
 
@@ -879,8 +927,15 @@ class PupilNameClassifier:
         if year:
             in_year = tuple(p for p in pupils if p.year == f"Year {int(year.group(1))}")
             narrowed = in_year or narrowed
-        if _PET_BEFORE.search(before) or _GROWN_UP_AFTER.match(after) or _is_feast_day(tokens, end_index):
-            # "our dog Bowie", "Jack at the chippy", "Paddy's Day": a pet, an adult at work, a feast day
+        if (
+            _PET_BEFORE.search(before)
+            or _PET_AFTER.match(after)
+            or _GROWN_UP_AFTER.match(after)
+            or _is_feast_day(tokens, end_index)
+            or any(m.start() <= start < m.end() for m in _WELL_KNOWN.finditer(lowered))
+        ):
+            # "our dog Bowie", "Bailey the reading dog", "Jack at the chippy", "Paddy's Day", "the Pied
+            # Piper": a pet, an adult at work, a feast day, a name everyone knows
             return None
         if not before_ok and before.endswith("with ") and _IN_PICTURE_AFTER.match(after):
             before_ok = True  # "the football picture with Rocky in it"
@@ -926,6 +981,7 @@ class PupilNameClassifier:
             "initial_class": "first name and surname initial",
             "first_name_context": "first name with child context",
             "surname_child": "surname with a child word",
+            "initial_surname": "first initial and surname",
         }[kind]
         who = "pupil on roster" if len(pupils) == 1 else f"{len(pupils)} pupils on roster"
         return Finding(
@@ -1174,7 +1230,7 @@ class StaffNameClassifier:
             self.load()
         lowered = norm.text.lower()
         tokens = _tokenise(norm)
-        has_case = any(c.isupper() for c in norm.text) and any(c.islower() for c in norm.text)
+        has_case = _writes_in_case(norm.text, tokens)
         spans: list[tuple[int, int, list[StaffMember], str, float]] = []
 
         for match in _TITLE.finditer(lowered):
@@ -1349,6 +1405,26 @@ _LIVES_ON = re.compile(
     r"((?:[A-Z][a-z'-]+\s+){1,3})(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Grove|Gardens|Crescent|"
     r"Court|Place|Terrace|Walk|Row|Mews|Square|Rise|Parade|Vale)(?![a-z])"
 )
+# Welsh street names put the kind of street first: "7 Maes yr Onnen", "22 Stryd y Capel", "3 Heol Las".
+_STREET_TYPE_FIRST = re.compile(
+    r"(?<![a-z0-9])\d{1,4}[a-z]?,?\s+(?:stryd|heol|ffordd|l[oô]n|maes|rhodfa|cilgant|teras|clos|cwrt|llys|"
+    r"plas|bryn|cae|pant|tan\s+y|pen\s+y)(?:\s+(?!(?:please|pls|thanks|cheers|and|if|for|the|to|at|on|in|with|"
+    r"from|is|was|she|he|they|we|it|so)(?![a-z]))(?:y|yr|'r|[a-zâêîôûŵŷ][a-zâêîôûŵŷ'-]+)){1,3}(?![a-z])",
+    re.IGNORECASE,
+)
+# "my address is 12 …", "she lives at 7 …": the words say an address follows, whatever the street is called.
+_ADDRESS_CUE = re.compile(
+    r"(?<![a-z])(?:(?:my|our|his|her|their|the)\s+(?:home\s+)?address\s+is|address\s*:|(?:lives?|living|"
+    r"stays?|staying)\s+at(?:\s+number)?)\s*:?\s+(\d{1,4}[a-z]?,?(?:\s+[A-Za-zâêîôûŵŷ'-]+){1,4})",
+    re.IGNORECASE,
+)
+_NOT_SPACE = re.compile(r"[^\s,]+")
+# "lives at 3 different houses", "stays at 2 nights a week": a count, not a house number.
+_COUNTED = re.compile(
+    r"(?:different|separate|other|more|weeks?|days?|nights?|months?|years?|times?|houses?|homes?|places?|"
+    r"addresses|am|pm|o'?clock|noon)",
+    re.IGNORECASE,
+)
 _DATE_OF_BIRTH = re.compile(
     r"(?<![a-z])(?:dob|d\.o\.b\.?|date\s+of\s+birth|born\s+on)\s*[:\-]?\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",
     re.IGNORECASE,
@@ -1423,6 +1499,18 @@ class PersonalDetailsClassifier:
         for match in _LIVES_ON.finditer(body):
             if not any(w.lower() in _STOP_IN_STREET for w in match.group(1).split()):
                 spans.append((match.start(1), match.end(), "street address", 0.75))
+        for match in _STREET_TYPE_FIRST.finditer(body):
+            if not _NOT_HOUSE_NUMBER.search(body[max(0, match.start() - 8) : match.start()]):
+                spans.append((match.start(), match.end(), "street address", 0.85))
+        for match in _ADDRESS_CUE.finditer(body):
+            # The street runs from the house number to the first ordinary word ("… maes yr onnen, she…").
+            end: int | None = None
+            for n, word in enumerate(list(_NOT_SPACE.finditer(match.group(1)))[1:]):
+                if word.group().lower() in _STOP_IN_STREET or (n == 0 and _COUNTED.fullmatch(word.group())):
+                    break
+                end = match.start(1) + word.end()
+            if end is not None:
+                spans.append((match.start(1), end, "street address", 0.8))
         for match in _DATE_OF_BIRTH.finditer(body):
             spans.append((match.start(), match.end(), "date of birth", 0.85))
 

@@ -187,5 +187,6 @@ COMMON_WORD_NAMES = frozenset(
     mercedes bentley porsche harley rio brooklyn dallas lourdes trent romeo juliet
     oscar emmy barley wheat corn hay heath moss meadow fell settle
     january february march july september october november december
+    gruff seren piper
     """.split()
 )

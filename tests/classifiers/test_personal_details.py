@@ -31,6 +31,11 @@ POSITIVES = [
     ("I'm at flat 3, 22 Mill Road", "flat 3, 22 Mill Road", "street address"),
     ("She lives on Cherry Tree Lane now", "Cherry Tree Lane", "street address"),
     ("DOB: 12/03/2017", "DOB: 12/03/2017", "date of birth"),
+    # Welsh street names put the kind of street first; "lives at" or "my address is" says an address follows.
+    ("Send it to 3 Heol Las please", "3 Heol Las", "street address"),
+    ("my address is 22 stryd y capel, if school wants the form", "22 stryd y capel", "street address"),
+    ("her mum lives at 7 maes yr onnen, she collected the money", "7 maes yr onnen", "street address"),
+    ("he lives at 41 Ashdown, the one with the red door", "41 Ashdown", "street address"),
 ]
 
 NEGATIVES = [
@@ -45,6 +50,8 @@ NEGATIVES = [
     "Chapter 12 Lane family saga is on the reading list",
     "Room 4 Green Team won",
     "Ring 999 in an emergency",
+    "she lives at 3 different houses with her dad",
+    "he stays at 2 nights a week at his nan's",
 ]
 
 

@@ -83,6 +83,13 @@ POSITIVES = [
     ("Please take down the football picture with Hope in it today", "Hope", "first_name_context"),
     ("Zainab's 10th is at the soft play on Saturday, all her class welcome", "Zainab", "first_name_context"),
     ("Zainab's mama here. Could somebody ring me about her referral", "Zainab", "first_name_context"),
+    # Initials: a possessive after "A", a lower-case initial with the year after it, an initial and a surname.
+    ("Will A's mum here, can someone drop his PE bag at the office", "Will A", "initial_class"),
+    ("daisy o in year 3 lost her first tooth today", "daisy o", "initial_class"),
+    ("lost a navy coat, name label says T. Wrenfield, anyone seen it?", "T. Wrenfield", "initial_surname"),
+    # A class code's capital is not the writer using capitals: the word-name is still lower case throughout.
+    ("my niece is hope in 6W and her dad's been hanging round the gates", "hope", "first_name_context"),
+    ("zainab's got her grade 5 piano, so proud of her x", "zainab", "first_name_context"),
 ]
 
 NEGATIVES = [
@@ -121,6 +128,13 @@ NEGATIVES = [
     "LOST: our dog Tobias near the rec, ring 07700 900566 please, the kids are in bits",
     "Big shout out to Zainab at the chippy for sponsoring the kit for the school team",
     "The Anastasia matinee was a lovely class trip for year 1",  # a name describing a thing
+    # Story and pop names, pets named before what they are, an adult's initial and surname.
+    "Jack Frost came to visit the reception class this morning",
+    "jack and the beanstalk panto tickets on sale, kids go free",
+    "Harry Styles tribute act at the talent show had all the kids dancing",
+    "Toby the reading dog did so well this term, the kids love him",
+    "Mr T. Wrenfield from the council opened the new library",
+    "the S Pennyworth building is closed for the summer",
 ]
 
 
