@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -213,9 +214,17 @@ class Analyzer:
                 findings.extend(detector.classify(window))
             per_text.append(findings)
         scores: list[dict[str, float]] = [{} for _ in windows]
+        rule_hits = per_text
         if self.use_models and windows and (self._abuse_model is not None or self._head_detectors):
             per_text, scores = self._apply_models(windows, per_text)
-        return [(_tidy(findings), s) for findings, s in zip(per_text, scores, strict=True)]
+        results = []
+        for window, findings, hits, s in zip(windows, per_text, rule_hits, scores, strict=True):
+            # Read from the rules' own findings, so a claim the allegation head gates out still reaches the DSL.
+            concerns = _harm_claim_concerns(window, hits)
+            if concerns:
+                findings = _reply_to_concerns([*findings, *concerns])
+            results.append((_tidy(findings), s))
+        return results
 
     def _apply_models(
         self, windows: list[str], rule_hits: list[list[Finding]]
@@ -242,6 +251,40 @@ class Analyzer:
             findings = [f for f in hits if f.label not in owned] + extra
             results.append(_reply_to_concerns(findings))
         return results, scores
+
+
+# Claim wording that puts a child at risk from an adult, among the allegation rules' "sexual misconduct"
+# (which also covers affairs between adults).
+_CHILD_AT_RISK = re.compile(
+    r"(?<![a-z])(?:groom\w*|paedo\w*|pedo\w*|nonces?|predators?|pervs?|perverts?|girls|boys|kids|children|pupils?|"
+    r"students?|lads?|year\s*\d+s?|sex\s+offenders?|register|flash\w*|expos\w*|touch\w*)(?![a-z])"
+)
+
+
+def _harm_claim_concerns(text: str, rule_hits: Sequence[Finding]) -> list[Finding]:
+    """A claim that an adult harmed a child, or behaves sexually towards children, is a safeguarding matter
+    as well as a defamation risk: "Mrs X made my autistic son sit in a cupboard", "word is Mr Y messages
+    Year 6 girls on insta". Second-hand or not, the DSL must see it today, so the allegation rules' reading
+    of the claim (stated or reported) becomes a safeguarding concern with the same span."""
+    concerns: list[Finding] = []
+    for finding in rule_hits:
+        if finding.label is not Label.ALLEGATION or is_candidate(finding):
+            continue
+        kind = finding.attribute("kind")
+        wording = text[finding.start : finding.end].lower() if finding.start is not None else ""
+        if kind == "harm_to_a_child" or (kind == "sexual_misconduct" and _CHILD_AT_RISK.search(wording)):
+            concerns.append(
+                Finding(
+                    label=Label.SAFEGUARDING,
+                    score=0.8 if finding.score >= 0.5 else 0.7,
+                    start=finding.start,
+                    end=finding.end,
+                    explanation="claim that an adult harmed or endangered a child",
+                    detector_version=finding.detector_version,
+                    attributes=(("kind", "harm_claim"), ("target", finding.attribute("target") or "unknown")),
+                )
+            )
+    return concerns
 
 
 def _reply_to_concerns(findings: list[Finding]) -> list[Finding]:

@@ -139,7 +139,8 @@ def assess(findings: Iterable[Finding], config: PolicyConfig = PolicyConfig()) -
     route = decision.route
 
     reasons = [decision.reason]
-    if category is Label.SAFEGUARDING and _targets_headteacher(by_label.get(Label.ALLEGATION, [])):
+    concerned = [*by_label.get(Label.ALLEGATION, []), *by_label.get(Label.SAFEGUARDING, [])]
+    if category is Label.SAFEGUARDING and _targets_headteacher(concerned):
         # A concern about the headteacher must not be routed to someone who reports to them.
         route = config.headteacher_allegation_route
         reasons.append("The concern involves the headteacher, so it goes to the chair of governors.")
@@ -253,4 +254,8 @@ def _decide(label: Label, findings: list[Finding], config: PolicyConfig) -> _Dec
 
 
 def _targets_headteacher(findings: Iterable[Finding]) -> bool:
-    return any(f.label is Label.ALLEGATION and f.attribute("target") == "headteacher" for f in findings)
+    # A safeguarding concern read from a claim about someone carries that claim's target.
+    return any(
+        f.label in (Label.ALLEGATION, Label.SAFEGUARDING) and f.attribute("target") == "headteacher"
+        for f in findings
+    )

@@ -191,3 +191,53 @@ def test_never_reports_a_rule_candidate_when_no_model_reads_it(profile: SchoolPr
     text = "Saw Mrs Fairbrother coming out of the bookies at eleven on a Tuesday"
     (findings,) = analyzer.analyze_many([text])
     assert [f.label for f in findings if f.label is Label.ALLEGATION] == []
+
+
+HARM_CLAIMS = [
+    # Stated or second-hand, a claim that an adult harmed a child or targets children reaches the DSL.
+    (
+        "Mr Kowalczyk made my son sit in a cupboard as a punishment, disgusting",
+        "Mr Kowalczyk made my son sit in a cupboard",
+    ),
+    (
+        "word is mr kowalczyk has been messaging year 6 girls on insta. why is he still there??",
+        "mr kowalczyk has been messaging year 6 girls on insta",
+    ),
+    ("Ms Rowntree is a predator", "Ms Rowntree is a predator"),
+]
+
+
+@pytest.mark.parametrize(("text", "span"), HARM_CLAIMS)
+def test_routes_a_claim_of_harm_to_a_child_to_the_dsl_when_the_rules_read_it(
+    profile: SchoolProfile, text: str, span: str
+) -> None:
+    analyzer = Analyzer(profile, use_models=False)
+    analyzer.load()
+    findings = analyzer.analyze(text)
+    concerns = [f for f in findings if f.attribute("kind") == "harm_claim"]
+    assert [(f.label, text[f.start : f.end]) for f in concerns if f.start is not None] == [
+        (Label.SAFEGUARDING, span)
+    ]
+    assert any(f.label is Label.NEEDS_RESPONSE and f.score >= 0.5 for f in findings)
+
+
+def test_leaves_an_affair_between_adults_to_the_defamation_log_when_no_child_is_involved(
+    profile: SchoolProfile,
+) -> None:
+    analyzer = Analyzer(profile, use_models=False)
+    analyzer.load()
+    findings = analyzer.analyze("Miss Baker is having an affair with the caretaker")
+    assert Label.ALLEGATION in {f.label for f in findings}
+    assert Label.SAFEGUARDING not in {f.label for f in findings}
+
+
+def test_sends_a_second_hand_claim_about_the_head_harming_a_child_to_the_chair_when_assessed(
+    profile: SchoolProfile,
+) -> None:
+    # The allegation itself is hearsay (below the policy threshold); the concern it raises is not.
+    analyzer = Analyzer(profile, use_models=False)
+    analyzer.load()
+    result = assess(analyzer.analyze("apparently Mrs Fairbrother slapped a boy in year 2"))
+    assert result is not None
+    assert result.category is Label.SAFEGUARDING
+    assert result.route is Route.CHAIR_OF_GOVERNORS
