@@ -219,7 +219,7 @@ class Analyzer:
             per_text, scores = self._apply_models(windows, per_text)
         results = []
         for window, findings, hits, s in zip(windows, per_text, rule_hits, scores, strict=True):
-            # Read from the rules' own findings, so a claim the allegation head gates out still reaches the DSL.
+            # From the rules' own findings: a claim the allegation head gates out still reaches the DSL.
             concerns = _harm_claim_concerns(window, hits)
             if concerns:
                 findings = _reply_to_concerns([*findings, *concerns])
