@@ -348,6 +348,18 @@ _HEARSAY = re.compile(
     r"partner|son|daughter|nan|gran|colleague|pal|kids?|lad|girl|boy)\s+(?:says|said|reckons|heard|told\s+(?:me|us))|"
     r"(?:told|tells|telling)\s+(?:my|our)\s+\w+(?:\s+that)?\s+(?=\w))"
 )
+# A child passing something on ("Beau told my son…", "my daughter says…") is a disclosure, not gossip.
+_CHILD_SOURCE = re.compile(
+    r"(?:told|tells|telling)\s+(?:my|our)|(?:son|daughter|kids?|lad|girl|boy)\s+(?:says|said|told|reckons|heard)"
+)
+# "a member of staff", "one of the TAs", "some teacher": a rumour about nobody in particular names no one.
+_INDEFINITE = re.compile(r"(?:an?|one\s+of\s+(?:the|their|our)|some)\s")
+# The writer doubts what they pass on: "no idea if it's true", "pinch of salt", "is that right?".
+_HEDGED = re.compile(
+    r"(?<![a-z])(?:no\s+idea\s+if|not\s+sure\s+if|(?:don'?t|do\s+not)\s+know\s+if|dunno\s+if|if\s+it'?s\s+true|"
+    r"(?:is|was)\s+(?:that|it|this)\s+(?:actually\s+)?(?:true|right|correct)|pinch\s+of\s+salt|don'?t\s+quote\s+me|"
+    r"could\s+be\s+wrong|might\s+be\s+(?:rubbish|nothing)|take\s+(?:it|this)\s+with)(?![a-z])"
+)
 _SELF_OBJECT = re.compile(r"(?<![a-z])(?:him|her|me)(?![a-z])")
 _CHILD_TELLS = re.compile(r"(?:son|daughter|kids?|lad|girl|boy)\s+(?:says|said|told)")
 _PRONOUN_SUBJECT = re.compile(r"(?<![a-z])(?:he|she|they)(?:'s|\s)")
@@ -473,6 +485,17 @@ class AllegationClassifier:
                 ):
                     hearsay = None  # "My son says Mr X grabbed him": the child's own disclosure, not gossip
                 if (
+                    hearsay is not None
+                    and not _INDEFINITE.match(lowered, target.start)
+                    and not _CHILD_SOURCE.search(hearsay.group())
+                    and not _HEDGED.search(lowered)
+                    and not _RELAYED.search(lowered, s_start, match.start())
+                    and not _REPORTED.search(lowered, s_start, s_end)
+                ):
+                    # "Heard from a mum that Mrs X fiddles the figures": repeating a claim publishes it
+                    # again, so a rumour passed on as true is an allegation like any other.
+                    framing = "hearsay"
+                elif (
                     _RELAYED.search(lowered, s_start, match.start())
                     or _REPORTED.search(lowered, s_start, s_end)
                     or hearsay is not None

@@ -379,13 +379,12 @@ def test_leaves_no_candidate_when_the_rules_read_the_sentence_or_nobody_is_named
 @pytest.mark.parametrize(
     "text",
     [
-        # Hearsay: the writer passes on what someone else said.
-        "Heard Mr Achterberg got done for drink driving over the summer",
-        "My cousin says the head was sacked from her last school for hitting a kid",
+        # Hearsay the writer doubts, a child passing something on, a rumour about nobody in particular.
+        "My sister heard Mr Achterberg got arrested at the weekend, no idea if it's true",
+        "apparently — pinch of salt — the caretaker is being investigated",
         "Kieran told our Amy his dad hits him with a belt",
-        "Apparently the caretaker has been nicking the dinner money",
-        "Rumour at the gate is the caretaker's been nicking diesel",
-        "Someone at the gate said the caretaker had been sacked",
+        "heard one of the TAs is being investigated",
+        # News reports: someone else's claim, relayed.
         "The Gazette says the head is under investigation for fraud",
         "The Echo's saying a teacher at the school is under investigation",
         "The Echo says a teacher at a school in Leeds has been arrested",
@@ -397,11 +396,28 @@ def test_leaves_no_candidate_when_the_rules_read_the_sentence_or_nobody_is_named
         "My daughter says Miss Baker pulled a boy across the carpet by his arm today",
     ],
 )
-def test_keeps_news_reports_below_the_threshold_when_someone_else_reports_them(
+def test_keeps_reports_below_the_threshold_when_someone_else_makes_the_claim(
     detector: AllegationClassifier, text: str
 ) -> None:
     findings = detector.classify(text)
     assert findings and all(f.score < 0.5 for f in findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heard Mr Achterberg got done for drink driving over the summer",
+        "My cousin says the head was sacked from her last school for hitting a kid",
+        "Apparently the caretaker has been nicking the dinner money",
+        "Rumour at the gate is the caretaker's been nicking diesel",
+        "Someone at the gate said the caretaker had been sacked",
+        "heard from a mum at the gates that Mrs Fairbrother fiddles the attendance figures",
+    ],
+)
+def test_flags_a_rumour_when_it_is_passed_on_as_true(detector: AllegationClassifier, text: str) -> None:
+    # Repeating a defamatory claim publishes it again: the comment is as much a risk as the original.
+    findings = detector.classify(text)
+    assert [f.attribute("framing") for f in findings if f.score >= 0.5] == ["hearsay"]
 
 
 def test_resolves_pronoun_to_earlier_person_when_claim_continues(detector: AllegationClassifier) -> None:
