@@ -137,8 +137,13 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "violence",
     ),
     (
-        r"affair\s+with|(?:having|had|has|'s)\s+(?:been\s+)?(?:having\s+)?an\s+affair(?:\s+with)?|fling\s+with|carr(?:y|ies|ying|ied)\s+on\s+with|sleeping\s+with|shagging|having\s+it\s+off|inappropriate\s+(?:relationship|messages|photos|touching|"
-        r"with)|touch(?:ed|es|ing)\s+(?:up\s+)?"
+        r"affair\s+with|(?:having|had|has|'s)\s+(?:been\s+)?(?:having\s+)?an\s+affair(?:\s+with)?|fling\s+with|carr(?:y|ies|ying|ied)\s+on\s+with|sleeping\s+with|shagging|having\s+it\s+off|inappropriate\s+(?:relationship|messages|photos|"
+        r"with)",
+        "sexual misconduct",
+    ),
+    (
+        # The same wrong aimed at children: a safeguarding matter too, which the engine routes to the DSL.
+        r"inappropriate\s+touching|touch(?:ed|es|ing)\s+(?:up\s+)?"
         + _CHILD_OBJECT
         + r"|groom(?:ed|s|ing)|paedo\w*|pedo\w*|nonces?|perverts?|"
         r"pervs?|predators?|(?:film|photograph|video)(?:s|ed|ing)\s+(?:the\s+)?(?:girls|boys)(?:'|\s+(?:on|in|at|getting|"
@@ -147,7 +152,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"two|some|several|his|her)?\s*(?:[\w'-]+\s+){0,3}?(?:lad|lads|girl|girls|boy|boys|pupils?|students?|kids?)\s+"
         r"(?:on|via|over)\s+(?:instagram|insta|snapchat|snap|facebook|whatsapp|tiktok|social\s+media)|"
         r"expos(?:ed|es|ing)\s+(?:him|her)self|sex\s+offenders?|on\s+the\s+(?:sex\s+offenders?\s+)?register",
-        "sexual misconduct",
+        "sexual misconduct towards children",
     ),
     (
         r"(?:was|got|been|being|is|has\s+been)\s+(?:suspended|sacked|fired|dismissed|disqualified|arrested|charged|convicted|"
@@ -348,9 +353,10 @@ _HEARSAY = re.compile(
     r"partner|son|daughter|nan|gran|colleague|pal|kids?|lad|girl|boy)\s+(?:says|said|reckons|heard|told\s+(?:me|us))|"
     r"(?:told|tells|telling)\s+(?:my|our)\s+\w+(?:\s+that)?\s+(?=\w))"
 )
+_CHILD_TELLER = r"(?:son|daughter|kids?|lad|girl|boy)\s+"
 # A child passing something on ("Beau told my son…", "my daughter says…") is a disclosure, not gossip.
 _CHILD_SOURCE = re.compile(
-    r"(?:told|tells|telling)\s+(?:my|our)|(?:son|daughter|kids?|lad|girl|boy)\s+(?:says|said|told|reckons|heard)"
+    r"(?:told|tells|telling)\s+(?:my|our)|" + _CHILD_TELLER + r"(?:says|said|told|reckons|heard)"
 )
 # "a member of staff", "one of the TAs", "some teacher": a rumour about nobody in particular names no one.
 _INDEFINITE = re.compile(r"(?:an?|one\s+of\s+(?:the|their|our)|some)\s")
@@ -361,7 +367,7 @@ _HEDGED = re.compile(
     r"could\s+be\s+wrong|might\s+be\s+(?:rubbish|nothing)|take\s+(?:it|this)\s+with)(?![a-z])"
 )
 _SELF_OBJECT = re.compile(r"(?<![a-z])(?:him|her|me)(?![a-z])")
-_CHILD_TELLS = re.compile(r"(?:son|daughter|kids?|lad|girl|boy)\s+(?:says|said|told)")
+_CHILD_TELLS = re.compile(_CHILD_TELLER + r"(?:says|said|told)")
 _PRONOUN_SUBJECT = re.compile(r"(?<![a-z])(?:he|she|they)(?:'s|\s)")
 _DESCRIPTIONS = {f"p{i}": text for i, (_, text) in enumerate(_PREDICATES)}
 _TARGET_KINDS = {f"t{i}": kind for i, (_, kind) in enumerate(_TARGETS)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -218,9 +217,9 @@ class Analyzer:
         if self.use_models and windows and (self._abuse_model is not None or self._head_detectors):
             per_text, scores = self._apply_models(windows, per_text)
         results = []
-        for window, findings, hits, s in zip(windows, per_text, rule_hits, scores, strict=True):
+        for findings, hits, s in zip(per_text, rule_hits, scores, strict=True):
             # From the rules' own findings: a claim the allegation head gates out still reaches the DSL.
-            concerns = _harm_claim_concerns(window, hits)
+            concerns = _harm_claim_concerns(hits)
             if concerns:
                 findings = _reply_to_concerns([*findings, *concerns])
             results.append((_tidy(findings), s))
@@ -253,15 +252,11 @@ class Analyzer:
         return results, scores
 
 
-# Claim wording that puts a child at risk from an adult, among the allegation rules' "sexual misconduct"
-# (which also covers affairs between adults).
-_CHILD_AT_RISK = re.compile(
-    r"(?<![a-z])(?:groom\w*|paedo\w*|pedo\w*|nonces?|predators?|pervs?|perverts?|girls|boys|kids|children|pupils?|"
-    r"students?|lads?|year\s*\d+s?|sex\s+offenders?|register|flash\w*|expos\w*|touch\w*)(?![a-z])"
-)
+# The allegation rules' kinds of wrong that put a child at risk.
+_HARM_TO_CHILDREN = frozenset({"harm_to_a_child", "sexual_misconduct_towards_children"})
 
 
-def _harm_claim_concerns(text: str, rule_hits: Sequence[Finding]) -> list[Finding]:
+def _harm_claim_concerns(rule_hits: Sequence[Finding]) -> list[Finding]:
     """A claim that an adult harmed a child, or behaves sexually towards children, is a safeguarding matter
     as well as a defamation risk: "Mrs X made my autistic son sit in a cupboard", "word is Mr Y messages
     Year 6 girls on insta". Second-hand or not, the DSL must see it today, so the allegation rules' reading
@@ -270,9 +265,7 @@ def _harm_claim_concerns(text: str, rule_hits: Sequence[Finding]) -> list[Findin
     for finding in rule_hits:
         if finding.label is not Label.ALLEGATION or is_candidate(finding):
             continue
-        kind = finding.attribute("kind")
-        wording = text[finding.start : finding.end].lower() if finding.start is not None else ""
-        if kind == "harm_to_a_child" or (kind == "sexual_misconduct" and _CHILD_AT_RISK.search(wording)):
+        if finding.attribute("kind") in _HARM_TO_CHILDREN:
             concerns.append(
                 Finding(
                     label=Label.SAFEGUARDING,
