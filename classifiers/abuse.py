@@ -112,7 +112,7 @@ _INTENSIFIERS = (
 # What may stand just before a contextual insult for it to count as aimed at someone. Any of these words,
 # then up to three more (adjectives: "a spineless, lying coward").
 _INSULT_FRAME = re.compile(
-    r"(?:(?<![a-z])(?:you(?:'re|re|\s+are)?|ur|ya|yer|is|are|was|were|'s|what|such|absolute|total|complete|"
+    r"(?:(?<![a-z])(?:you(?:'re|re|\s+are)?|ur|ya|yer|(?:he|she)'s|they'?re|is|are|was|were|'s|what|such|absolute|total|complete|"
     r"utter|proper|right|bunch\s+of|pack\s+of|load\s+of|lot\s+of|shower\s+of|run\s+by|staffed\s+by|of\s+a|"
     r"like\s+an?|bloody|fucking|f\*+ing|stupid|useless|lazy|fat|ugly|thick|lying|nasty|old|dirty|filthy|"
     r"spineless|pathetic|incompetent|vile|horrible|disgusting|smug|evil|two-faced|jumped[\s-]up|stuck[\s-]up|thieving|"
@@ -233,13 +233,35 @@ _GROUPS = (
     r"poles|polish|romanians?|gypsies|gipsies|travellers|eastern\s+europeans?|africans?|asians?|pakistanis?|"
     r"somalis?|arabs?|trans\s+people|these\s+people|their\s+lot"
 )
+# Countries people are told to "go back to" (the ones UK trolls name, not a gazetteer).
+_HOMELANDS = (
+    r"poland|romania|lithuania|latvia|bulgaria|albania|slovakia|ukraine|russia|europe|africa|nigeria|ghana|somalia|"
+    r"eritrea|sudan|pakistan|india|bangladesh|afghanistan|iraq|iran|syria|turkey|jamaica|the\s+caribbean|"
+    r"china|asia|the\s+middle\s+east|the\s+jungle|your\s+(?:own\s+)?(?:country|countries)"
+)
 _HATE = re.compile(
     _w(
         rf"(?:{_GROUPS})(?:'s?)?(?:\s+[a-z0-9']+){{0,3}}?\s+(?:ruin(?:s|ing|ed)?|destroy(?:s|ing|ed)?|"
-        r"taking\s+over|invad(?:e|ing|ers)|flood(?:ing)?|are\s+(?:scum|vermin|animals|parasites|filth|"
+        r"taking\s+over|(?:have|'ve|has)\s+taken\s+over(?!\s+(?:the\s+)?(?:running|organising|organisation|as|from))|"
+        r"invad(?:e|ing|ers)|flood(?:ing)?|"
+        r"are\s+(?:scum|vermin|animals|parasites|filth|"
         r"a\s+disease|the\s+problem)|should\s+(?:go\s+back|be\s+deported|be\s+sent\s+back|leave|not\s+be\s+allowed)"
         r"|go\s+back|not\s+welcome|don'?t\s+belong|breed(?:ing)?\s+like|stink|smell)"
         r"|go\s+back\s+to\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)"
+        # Told to leave: "go back to where you came from", "go back to Poland the lot of you". Only as an
+        # order (start of a sentence) or at a group, so "we go back to Poland every summer" is not hostility.
+        r"|(?:go|gan|get|fuck\s+off|sod\s+off|piss\s+off)\s+back\s+(?:to\s+)?where\s+(?:you|u|yous|youse|ye|they|"
+        r"them|he|she)\s+(?:came|come|comes|belongs?)\s+from"
+        rf"|(?:go|gan|get)\s+back\s+to\s+(?:{_HOMELANDS})(?:,)?\s+"
+        r"(?:the\s+lot\s+of\s+(?:you|yous|them)|all\s+of\s+(?:you|yous|them)|yous)"
+        r"|(?:^|(?<=[.!?,;:]\s)|(?<=[.!?,;:]\s\s)|(?<=[.!?,;:]))"
+        rf"(?:just\s+)?(?:go|gan|get)\s+back\s+to\s+(?:{_HOMELANDS})"
+        r"(?!\s+(?:for|in|at|on|next|this|every|after|before|during|to\s+(?:visit|see))(?![a-z]))"
+        # "full of foreigners now", "can't see a white face at pick up".
+        rf"|(?:full\s+of|overrun\s+(?:with|by)|swamped\s+(?:with|by))\s+(?:{_GROUPS})"
+        r"|(?:can'?t|cannot|canny|cant|never)\s+(?:even\s+)?see\s+(?:a|one)\s+(?:single\s+)?white\s+face"
+        # Mocking an accent or English: "can't even speak proper English, how's he meant to teach".
+        r"|can'?t\s+even\s+speak\s+(?:proper\s+|decent\s+|the\s+)?english"
         # A stereotype by insinuation: "letting traveller families in now? Better lock up your bikes".
         rf"|(?:{_GROUPS}|(?:traveller|gypsy|gipsy|roma|immigrant|migrant|foreign|asylum)\s+(?:families|kids|children|lot|people))"
         r"[^\n]{0,80}?(?:lock\s+up|hide|watch|guard|keep\s+an\s+eye\s+on)\s+(?:your|ur)\s+(?:bikes?|valuables|cars?|"
@@ -476,6 +498,10 @@ _ROLE_PLAY = re.compile(
 )
 _ROLE_PLAY_AFTER = re.compile(
     r"\s+(?:in|for|at)\s+(?:the\s+|our\s+|this\s+)?(?:play|nativity|show|panto|pantomime|assembly|book\s+day|production|musical|costume)|\s+costume"
+    # The word names a thing, not the person: "she's a dog lover", "he's a pig farmer", "a rat catcher".
+    r"|\s+(?:lovers?|owners?|walkers?|farmers?|farming|person|people|shows?|food|trainers?|sitters?|breeders?|"
+    r"whisperers?|handlers?|groomers?|rescue|fans?|keepers?|catchers?|racing|man(?![a-z])|woman|lady|"
+    r"mad|crazy|obsessed|friendly)(?![a-z])"
 )
 
 
@@ -509,7 +535,8 @@ class AbuseClassifier:
                 for match in rule.pattern.finditer(view):
                     start, end = match.span()
                     if rule.label is Label.THREAT and rule.kind == "violence":
-                        if _EXASPERATION_AFTER.match(lowered, end):
+                        exasperated = _EXASPERATION_AFTER.match(lowered, end)
+                        if exasperated or _joking_about_family(lowered, start, end):
                             continue
                         verb = match.groupdict().get("verb") or ""
                         kind = "life" if _LIFE_VERBS.match(verb) else "violence"
@@ -577,6 +604,36 @@ _EXASPERATION_AFTER = re.compile(
     r"\s+(?:if|when)\s+(?:he|she|they)(?:'s|'ve|\s+has|\s+have)?\s+(?:gone\s+and\s+)?(?:lost|forgotten|forgot|broken|"
     r"broke|left|ruined|eaten|spent|wrecked|torn|ripped|drawn|scribbled)(?![a-z])"
 )
+# "My lad's forgot his PE kit AGAIN, I'll murder him 😂": a parent laughing about their own family.
+_OWN_FAMILY = re.compile(
+    r"(?<![a-z])(?:my|our|me)\s+(?:lad|son|boy|daughter|girl|kids?|eldest|youngest|middle\s+one|little\s+one|child|"
+    r"bairn|husband|hubby|fella|other\s+half|wife|missus|brother|sister)(?![a-z])"
+    # "our Kayla": a family member by name, in the North and Midlands.
+    r"|(?<![a-z])our\s+(?!(?:school|class|teachers?|head|town|street|road|village|area|kids'?)(?![a-z]))[a-z]{3,}"
+)
+_FAMILY_OBJECT = re.compile(r"(?<![a-z])(?:him|her|them|'em|the\s+lot\s+of\s+them)$")
+_LAUGHING = re.compile(r"[^a-z\n]{0,12}(?:😂|🤣|🙈|😆|😅|🙄|(?<![a-z])(?:lol|lmao|haha\w*)(?![a-z]))")
+
+
+_SOMEONE_ELSE = re.compile(
+    r"(?<![a-z])(?:mr|mrs|miss|ms|mx|dr|sir|teachers?|head|deputy|caretaker|staff|that\s+\w+|his\s+mate|her\s+mate|"
+    r"the\s+(?:boy|girl|lad|kid|man|woman))(?![a-z])"
+)
+
+
+def _joking_about_family(lowered: str, start: int, end: int) -> bool:
+    """A threat at him/her whose nearest person is the writer's own child or partner, with a laugh after."""
+    family = None
+    for family in _OWN_FAMILY.finditer(lowered, max(0, start - 100), start):
+        pass
+    return bool(
+        family is not None
+        and _FAMILY_OBJECT.search(lowered, start, end)
+        and not _SOMEONE_ELSE.search(lowered, family.end(), start)
+        and _LAUGHING.match(lowered, end)
+    )
+
+
 _THREAT_TEXT = {"life": "threat to kill or seriously injure", "violence": "threat of violence"}
 _AIMED_STRONG_INSULT_RULE = _Rule(
     _STRONG_INSULT_RULE.pattern, Label.ABUSE, 0.9, "insult aimed at a person", "name_calling"

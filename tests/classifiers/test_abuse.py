@@ -135,9 +135,27 @@ POSITIVES = [
         Label.ABUSE,
         "Hope the fella who runs the uniform shop chokes",
     ),
+    # Telling people to leave, and hostility without a slur.
+    ("just go back to where you came from", Label.ABUSE, "go back to where you came from"),
+    ("Go back to Romania, all of you", Label.ABUSE, "Go back to Romania, all of you"),
+    ("fine school once. Go back to Albania", Label.ABUSE, "Go back to Albania"),
+    ("Eastern Europeans have taken over the whole estate", Label.ABUSE, "Eastern Europeans have taken over"),
+    ("the infants is overrun with migrants now", Label.ABUSE, "overrun with migrants"),
+    ("you can't see a white face at that gate anymore", Label.ABUSE, "can't see a white face"),
+    ("The new maths teacher can't even speak English", Label.ABUSE, "can't even speak English"),
+    ("she's a little liar and always has been", Label.ABUSE, "liar"),
 ]
 
 NEGATIVES = [
+    # Going home, taking over a job, and words that name a thing rather than a person.
+    "We go back to Poland every summer to see the grandparents",
+    "Go back to Lithuania for Christmas? We do most years",
+    "The Polish families took over the running of the PTA stall and it was brilliant",
+    "She is a dog lover, the class hamster was safe with her",
+    "He's a pig farmer's lad and brought piglets for show and tell",
+    # A parent laughing about their own child or partner, not a threat.
+    "My lad's left his PE kit on the bus AGAIN, I'll murder him 😂",
+    "our Tiana has lost her third cardigan this term, I'll strangle her lol",
     "He wants to watch himself on the ice, the playground is lethal this morning",
     "Please pack wet wipes and a spare top for the farm trip",
     "Hope the rain dies down before sports day",
