@@ -135,6 +135,36 @@ _RULES: tuple[_Rule, ...] = (
         "self_harm",
         0.9,
     ),
+    # Hints rather than words: "wanting to disappear", "not being here much longer", "nobody would notice".
+    _Rule(
+        _r(
+            r"(?<!i\s)(?<!i'd\s)(?<!i\sjust\s)(?:wants?|wanted|wanting|wishes|wishing)\s+"
+            r"(?:to|she\s+could|he\s+could|they\s+could)\s+(?:just\s+)?"
+            r"(?:disappear|vanish|go\s+to\s+sleep\s+(?:and|forever)|not\s+wake\s+up|not\s+exist)|"
+            r"(?:not|won'?t\s+be|wouldn'?t\s+be)\s+(?:being\s+)?(?:here|around)\s+(?:much|for\s+much)\s+longer|"
+            r"(?:nobody|no\s+one|noone|no-one)\s+would\s+(?:notice|care|miss\s+(?:her|him|them|me))"
+            r"(?=\s*(?:[.,!?;)'\"\n]|$|if\s+(?:she|he|they|i)\s+(?:was|were|wasn'?t|weren'?t|went|died|disappeared|"
+            r"vanished|left|was\s+gone)))|"
+            r"(?:everyone|everybody|we'?d\s+all|the\s+world|(?:her|his|their)\s+family)\s+(?:would\s+be\s+|'?d\s+be\s+)?"
+            r"better\s+off\s+without\s+(?:her|him|them|me)(?![a-z])"
+            r"|(?:saying|says|said|posting|posts|posted|talking|talks|talked)\s+(?:about\s+)?(?:\w+\s+){0,3}?"
+            r"(?:goodbye\s+to\s+everyone|giving\s+(?:away\s+)?(?:all\s+)?(?:her|his|their)\s+(?:stuff|things))"
+        ),
+        "self_harm",
+        0.8,
+    ),
+    # Signs of exploitation: "getting into cars with older men after school".
+    _Rule(
+        _r(
+            # Not an adult doing it: "my husband got into the car with the older lads from five-a-side".
+            r"(?<!husband\s)(?<!hubby\s)(?<!dad\s)(?<!partner\s)(?<!i\s)(?<!we\s)"
+            r"(?:get|gets|getting|got|gone|going|seen|saw\s+(?:him|her|them))\s+(?:in|into)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?"
+            r"(?:cars?|vans?|taxis?)\s+with\s+(?:\w+\s+){0,2}?(?:older|grown|adult|strange|much\s+older|grown-?up)\s+"
+            r"(?:men|man|lads?|blokes?|guys?|males?|boys?)"
+        ),
+        "grooming",
+        0.8,
+    ),
     # Grooming, online exploitation and image requests.
     _Rule(
         _r(
@@ -156,7 +186,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             rf"(?:man|men|adults?|strangers?|older\s+(?:boys?|men|man|guys?|lads?|girls?|teens?|kids?)|someone|somebody|"
-            rf"grown\s+(?:man|men|up)|guy|bloke)\s+(?:\w+\s+){{0,4}}?(?:messag\w*|texting|texts|dm'?ing|dms|contact\w*|"
+            rf"grown\s+(?:man|men|up)|guy|bloke|(?:fake\s+|random\s+|an\s+|some\s+)?(?:account|profile))\s+(?:\w+\s+){{0,4}}?(?:messag\w*|texting|texts|dm'?ing|dms|contact\w*|"
             rf"talk(?:s|ed|ing)\s+to|chat(?:s|ted|ting)\s+(?:to|with)|add(?:ed|ing)|follow(?:s|ed|ing)|befriend\w*|"
             rf"approach\w*|offer\w*|gave|giving|gives|bought|buying|sending|sent|video\s+call\w*)\s+(?:\w+\s+){{0,2}}?{_CHILD}"
         ),
@@ -181,6 +211,14 @@ _RULES: tuple[_Rule, ...] = (
         ),
         "grooming",
         0.7,
+    ),
+    _Rule(
+        _r(
+            r"offer(?:s|ed|ing)?\s+(?:them\s+|her\s+|him\s+|girls\s+|kids\s+)?(?:\w+\s+){0,2}?"
+            r"(?:['\"]?photo-?\s?shoots?|modell?ing\s+(?:work|jobs?|contracts?))"
+        ),
+        "grooming",
+        0.75,
     ),
     _Rule(
         _r(
@@ -223,6 +261,7 @@ _RULES: tuple[_Rule, ...] = (
             r"frozen\s+out|slag(?:s|ging|ged)?\s+(?:her|him|them|my\s+\w+)\s+off|(?:group\s+chat|chat|page|account|video)\s+"
             r"(?:\w+\s+){0,3}?(?:just\s+)?to\s+(?:slag|mock|laugh\s+at|bully|rip\s+into|humiliate|embarrass)|"
             rf"call(?:s|ed|ing)?\s+{_CHILD}\s+(?:names|horrible|nasty|racist|fat|ugly|stupid)|"
+            rf"(?:keeps?|kept|keep\s+on|keeps\s+on|always|constantly|still)\s+calling\s+{_CHILD}\s+(?:a|an|names|['\"])|"
             r"(?:being|been|gets|getting|got|is|was)\s+called\s+(?:\w+\s+)?(?:names|fat|ugly|stupid|thick|smelly|gay|"
             r"a\s+(?:freak|loser|weirdo|slag|tramp))|(?:being|been|gets|getting|got)\s+(?:pushed|shoved|hit|kicked|punched|"
             r"tripped|thumped|slapped|spat\s+on|jumped|battered)\s+(?:around|about|over|up|every|again|at\s+break|in\s+the)|"
@@ -298,7 +337,7 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:\w+\s+){0,5}?(?:taking\s+(?:photos?|pictures?|pics|videos?)|filming|photographing|watching|hanging\s+around|"
             r"loitering|lurking|parked|parking|parks|waiting\s+outside|following|talks?\s+to|talking\s+to|approach\w*|"
             r"offering)\s+(?:\w+\s+){0,4}?(?:gates?|school|playground|kids|children|pupils|home\s+time|pick-?\s?up|"
-            r"drop-?\s?off|girls|boys|outside)"
+            r"drop-?\s?off|girls|boys|outside|lasses|lads|bairns|kiddies|little\s+ones|students|field|yard)"
         ),
         "stranger",
         0.8,
@@ -306,7 +345,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:taking|took|takes)\s+(?:photos?|pictures?|pics|videos?)\s+of\s+(?:the\s+|our\s+|other\s+people'?s\s+)?"
-            r"(?:kids|children|pupils|girls|boys)|filming\s+(?:the\s+)?(?:kids|children|pupils|girls|boys)"
+            r"(?:kids|children|pupils|girls|boys|lasses|bairns|little\s+ones)|filming\s+(?:the\s+)?(?:kids|children|pupils|girls|"
+            r"boys|lasses|bairns)"
         ),
         "stranger",
         0.6,
@@ -371,7 +411,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         _r(
-            r"domestic\s+(?:violence|abuse)|(?:dad|father|mum|mother|step-?dad|partner|boyfriend|ex)\s+(?:\w+\s+){0,2}?"
+            r"domestic\s+(?:violence|abuse)|wife[\s-]?beat\w*|(?:dad|father|mum|mother|step-?dad|partner|boyfriend|ex)\s+(?:\w+\s+){0,2}?"
             r"(?:is|was|gets|got)\s+(?:violent|dangerous|abusive|aggressive)|police\s+(?:were\s+|was\s+|have\s+been\s+)?"
             r"(?:called|came|round)\s+(?:to\s+|there\s+|at\s+)?(?:the\s+house|their\s+house|theirs|again)|"
             # "her dad knocks her mum about": violence at a pupil's home.
@@ -437,6 +477,19 @@ _RULES: tuple[_Rule, ...] = (
         "sexual_harm",
         0.85,
     ),
+    # Adults where children undress, and staff alone with a pupil: "get changed while male staff walk in and
+    # out", "a TA took a pupil home in her own car".
+    _Rule(
+        _r(
+            r"(?:get|gets|getting|got)\s+changed\s+(?:\w+\s+){0,3}?(?:while|when|with|in\s+front\s+of)\s+(?:the\s+)?"
+            r"(?:male|female|men|man|adult|grown)\s*(?:staff|teachers?|adults?|members|coach(?:es)?)?|"
+            r"(?:take|took|takes|taking|drove|drive|drives|driving|give|gave|giving)\s+(?:a\s+|the\s+|one\s+of\s+the\s+)?"
+            r"(?:pupil|child|student|kid|girl|boy|lad|lass)\s+(?:home\s+)?(?:in|a\s+lift\s+in)\s+(?:his|her|their)\s+"
+            r"own\s+car"
+        ),
+        "adult_harm",
+        0.7,
+    ),
     # Someone says they are worried.
     _Rule(
         _r(
@@ -444,7 +497,10 @@ _RULES: tuple[_Rule, ...] = (
             r"referral)|(?:don'?t|do\s+not)\s+want\s+to\s+(?:put|post|write)\s+(?:it|this|that|the\s+details)\s+(?:on\s+here|"
             r"here|online|publicly|on\s+facebook)|"
             r"(?:who(?:'s|\s+is)|who\s+do\s+i\s+(?:tell|contact|speak\s+to)|contact|speak\s+to|talk\s+to)\s+(?:the\s+)?"
-            r"(?:dsl|designated\s+safeguarding\s+lead|safeguarding\s+lead)|need\s+to\s+report\s+(?:something|a\s+concern|"
+            r"(?:dsl|designated\s+safeguarding\s+lead|safeguarding\s+lead)|"
+            r"(?:safeguarding\s+lead|dsl)[^.!?\n]{0,60}?[.!?]?\s*(?:i|we)\s+(?:need|want|have)\s+to\s+(?:speak|talk)|"
+            r"(?:need|needs|have)\s+to\s+(?:speak|talk)\s+to\s+(?:someone|somebody)\s+(?:today\s+)?(?:urgently|asap|in\s+confidence|"
+            r"privately)|need\s+to\s+report\s+(?:something|a\s+concern|"
             r"what\s+(?:i|my\s+\w+)\s+(?:saw|heard|was\s+told))|"
             r"(?:worried|concerned|worry)\s+(?:about|for)\s+(?:the\s+)?(?:safety|welfare|wellbeing|well-being)|"
             r"(?:worried|concerned|worry|worrying)\s+about\s+(?:what'?s|what\s+is|things|stuff)\s+(?:\w+\s+)?(?:going\s+on|"
@@ -506,6 +562,11 @@ _PLATFORM = re.compile(
 _AWARENESS_BEFORE = re.compile(
     r"(?<![a-z])(?:anti-?|about\s+|on\s+|against\s+|awareness\s+of\s+|covers?\s+|covering\s+|will\s+cover\s+)$"
 )
+# Someone talking about it is a disclosure, not a lesson: "she keeps posting about wanting to disappear".
+_SPEAKING_BEFORE = re.compile(
+    r"(?<![a-z])(?:posting|posts|posted|talking|talks|talked|going\s+on|saying\s+things|writing|wrote|messaging|"
+    r"texting|joking|jokes|joked|keeps?\s+on)\s+about\s+$"
+)
 # Words that mark a whole phrase as curriculum ("drugs awareness workshop for year 6 parents").
 _AWARENESS_INSIDE = re.compile(
     r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention|story|stories|documentary|article)(?![a-z])"
@@ -537,6 +598,7 @@ class SafeguardingClassifier:
                     or (
                         _AWARENESS_BEFORE.search(lowered, max(0, start - 20), start)
                         and not _PLATFORM.match(lowered, start)  # "a dance on TikTok", not "a talk on drugs"
+                        and not _SPEAKING_BEFORE.search(lowered, max(0, start - 40), start)
                     )
                     or _AWARENESS_INSIDE.search(lowered, start, min(len(lowered), end + 12))
                     or (

@@ -97,6 +97,19 @@ POSITIVES = [
     ("Who do I speak to about a child protection worry?", "concern"),
     ("Some lad is selling weed round the back of the sports hall to the little ones", "substances_weapons"),
     ("Her inhaler was left in the classroom when the class walked up to church", "medical"),
+    # Signs rather than words: exploitation, suicidal hints, adults where children undress.
+    ("Tamsin's been seen getting into a silver car with older lads after school", "grooming"),
+    ("he keeps talking about how everyone would be better off without him", "self_harm"),
+    ("she wrote on her story that she won't be around much longer", "self_harm"),
+    ("her mates say she keeps posting about wanting to vanish", "self_harm"),
+    ("he told his friend nobody would miss him if he was gone", "self_harm"),
+    ("a fake account has been messaging year 8 girls offering modelling work", "grooming"),
+    ("the girls in my son's class keep calling him a 'fat freak'", "bullying"),
+    ("a man with a camera was taking photos of the lasses at netball", "stranger"),
+    ("Year 5 get changed for swimming while the male coach stands in the doorway", "adult_harm"),
+    ("one of the TAs drove a pupil home in her own car with nobody else there", "adult_harm"),
+    ("Who is the DSL at the moment? I need to speak to someone urgently about my nephew", "concern"),
+    ("her stepdad is a wife beater, the police know him", "domestic_abuse"),
 ]
 
 NEGATIVES = [
@@ -133,6 +146,11 @@ NEGATIVES = [
     "Something my son told me about his teacher made me laugh",
     "The Year 6s made us all eat our words with that performance",
     "The nut-free cake stall was clearly labelled, thank you PTA",
+    # First-person exaggeration and adults only.
+    "I want to disappear after that parents' evening 😂",
+    "we'd be better off without him as chair of governors",
+    "nobody would notice if the car park was resurfaced, it's that bad",
+    "my husband got into the car with the older lads from the five-a-side",
 ]
 
 
