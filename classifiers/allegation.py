@@ -55,7 +55,7 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:meant|intended|earmarked|ring-?fenced|allocated|supposed\s+to\s+be)\s+for|fake\s+(?:charity|collection|fundraiser|raffle|appeal|sponsorship)|(?:spends?|spent|spending|uses?|used|"
         r"using)\s+(?:it|the\s+(?:\w+\s+){0,2}?(?:money|funds?|grant|budget|donations|premium))\s+on\s+(?:his|her|their|"
         r"the\s+head'?s|[a-z]+'s)(?=\s)|fiddl(?:ed|ing|es)\s+(?:\w+\s+){0,3}?(?:books|accounts|budgets?|funds|claims|timesheets|mileage|"
-        r"money|figures|expenses|results|register|registers|attendance|grades|marks|(?:sats|exams?|tests?|data)(?!\s+(?:results|data|figures|marks|grades)))|cook(?:ed|ing|s)\s+the\s+(?:\w+\s+)?(?:books|figures|numbers|data|results|registers?|attendance)|(?:results|figures|grades|marks|registers?|attendance|books|accounts|sats|data|numbers)\s+(?:were|was|have\s+been|has\s+been|got|get)\s+(?:fiddled|rigged|doctored|faked|cooked|massaged|falsified)|(?:let|lets|letting|showed|shows|gave|gives)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:see|look\s+at|have|a\s+look\s+at)\s+the\s+(?:exam\s+)?papers?\s+(?:\w+\s+){0,3}?(?:before|early|in\s+advance)|backhanders?|kickbacks?|brown\s+envelopes?|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
+        r"money|figures|expenses|results|register|registers|attendance|grades|marks|benefits?|tax|insurance|dole|universal\s+credit|the\s+social|(?:sats|exams?|tests?|data)(?!\s+(?:results|data|figures|marks|grades)))|cook(?:ed|ing|s)\s+the\s+(?:\w+\s+)?(?:books|figures|numbers|data|results|registers?|attendance)|(?:results|figures|grades|marks|registers?|attendance|books|accounts|sats|data|numbers)\s+(?:were|was|have\s+been|has\s+been|got|get)\s+(?:fiddled|rigged|doctored|faked|cooked|massaged|falsified)|(?:let|lets|letting|showed|shows|gave|gives)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:see|look\s+at|have|a\s+look\s+at)\s+the\s+(?:exam\s+)?papers?\s+(?:\w+\s+){0,3}?(?:before|early|in\s+advance)|backhanders?|kickbacks?|brown\s+envelopes?|(?:commit(?:ted|ting)?|guilty\s+of)\s+fraud"
         r"|rigg(?:ed|ing|s)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:raffle|tombola|draw|vote|votes|election|ballot|results?|"
         r"competition|auction|tender|interviews?|selection)|(?:tak(?:es|ing|en)|took|nick(?:s|ed|ing)|pinch(?:es|ed|ing))\s+"
         r"(?:the\s+)?(?:school'?s|pta'?s|kids'?|children'?s|pupils'?)\s+(?:\w+\s+){0,2}?home"
@@ -63,7 +63,10 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:a\s+)?bribes?|(?:taking|takes|took|taken|getting|gets|got)\s+(?:\w+\s+)?(?:backhanders?|kickbacks?|bungs?)|launder\w*|forg(?:ed|ing|ery)|falsif\w*|(?:takes?|took|taking|taken)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
         r"(?:money|cash|takings|donations|float)\s+home|(?:sell(?:s|ing)?|sold|flogg(?:ed|ing)|flogs?)\s+(?:off\s+)?(?:the\s+)?"
         r"(?:school'?s|pta'?s|academy'?s|kids'?|children'?s|pupils'?)(?=\s)|(?:charity|fund|raffle|appeal|collection)\s+"
-        r"(?:\w+\s+)?that\s+(?:doesn'?t|does\s+not|didn'?t|did\s+not|never)\s+exist|owes\s+(?:everyone|everybody|half\s+the)",
+        r"(?:\w+\s+)?that\s+(?:doesn'?t|does\s+not|didn'?t|did\s+not|never)\s+exist|owes\s+(?:everyone|everybody|half\s+the)"
+        # Exam malpractice: "writes half the Year 11 coursework herself".
+        r"|(?:writes?|wrote|written|writing|does|did|doing|done)\s+(?:\w+\s+){0,5}?(?:coursework|nea|controlled\s+assessments?)"
+        r"\s+(?:for\s+(?:them|the\s+kids|the\s+pupils|her\s+class|his\s+class)|herself|himself|themselves)",
         "fraud",
     ),
     (
@@ -137,7 +140,8 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "violence",
     ),
     (
-        r"affair\s+with|(?:having|had|has|'s)\s+(?:been\s+)?(?:having\s+)?an\s+affair(?:\s+with)?|fling\s+with|carr(?:y|ies|ying|ied)\s+on\s+with|sleeping\s+with|shagging|having\s+it\s+off|inappropriate\s+(?:relationship|messages|photos|"
+        r"affair\s+with|(?:having|had|has|'s)\s+(?:been\s+)?(?:having\s+)?an\s+affair(?:\s+with)?|fling\s+with|carr(?:y|ies|ying|ied)\s+on\s+with(?!\s+(?:the|it|this|that|lessons?|work|teaching|as|business)(?![a-z]))"
+        r"(?!\s+(?:his|her|their|my|our)\s+(?:work|job|lessons?|class|day|teaching|duties|life|plans?)(?![a-z]))|(?:are|were|'re|been)\s+carrying\s+on(?=\s*(?:[,.!?]|$|behind|and\s+(?:him|her)|together))|sleeping\s+with|shagging|having\s+it\s+off|inappropriate\s+(?:relationship|messages|photos|"
         r"with)",
         "sexual misconduct",
     ),

@@ -280,6 +280,22 @@ POSITIVES = [
         "Kieran Spratt's mam helps herself in the Co-op",
         "other",
     ),
+    # Benefit fraud, exam malpractice, an affair put as "carrying on".
+    (
+        "Kieran Spratt's dad has been fiddling his benefits since before covid",
+        "Kieran Spratt's dad has been fiddling his benefits",
+        "other",
+    ),
+    (
+        "Mrs Fairbrother does most of the Year 6 coursework herself",
+        "Mrs Fairbrother does most of the Year 6 coursework herself",
+        "headteacher",
+    ),
+    (
+        "Everyone knows Mr Achterberg and Miss Baker are carrying on",
+        "Miss Baker are carrying on",
+        "staff",
+    ),
 ]
 
 NEGATIVES = [
@@ -313,6 +329,8 @@ NEGATIVES = [
     "Miss Baker is seeing a parent about the trip tomorrow",
     "Mrs Fairbrother posted photos of the kids on the school Facebook page",
     "Mr Achterberg locks the gates at ten to nine",
+    "Mr Achterberg carried on with the lesson as if nothing had happened",
+    "The Year 9s were carrying on in the lunch queue again",
 ]
 
 
