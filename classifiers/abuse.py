@@ -623,9 +623,8 @@ _SOMEONE_ELSE = re.compile(
 
 def _joking_about_family(lowered: str, start: int, end: int) -> bool:
     """A threat at him/her whose nearest person is the writer's own child or partner, with a laugh after."""
-    family = None
-    for family in _OWN_FAMILY.finditer(lowered, max(0, start - 100), start):
-        pass
+    mentions = list(_OWN_FAMILY.finditer(lowered, max(0, start - 100), start))
+    family = mentions[-1] if mentions else None
     return bool(
         family is not None
         and _FAMILY_OBJECT.search(lowered, start, end)

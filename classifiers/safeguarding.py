@@ -482,7 +482,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:get|gets|getting|got)\s+changed\s+(?:\w+\s+){0,3}?(?:while|when|with|in\s+front\s+of)\s+(?:the\s+)?"
-            r"(?:male|female|men|man|adult|grown)\s*(?:staff|teachers?|adults?|members|coach(?:es)?)?|"
+            r"(?:male|men|man|grown)\s*(?:staff|teachers?|adults?|members|coach(?:es)?)?|"
             r"(?:take|took|takes|taking|drove|drive|drives|driving|give|gave|giving)\s+(?:a\s+|the\s+|one\s+of\s+the\s+)?"
             r"(?:pupil|child|student|kid|girl|boy|lad|lass)\s+(?:home\s+)?(?:in|a\s+lift\s+in)\s+(?:his|her|their)\s+"
             r"own\s+car"
@@ -498,7 +498,7 @@ _RULES: tuple[_Rule, ...] = (
             r"here|online|publicly|on\s+facebook)|"
             r"(?:who(?:'s|\s+is)|who\s+do\s+i\s+(?:tell|contact|speak\s+to)|contact|speak\s+to|talk\s+to)\s+(?:the\s+)?"
             r"(?:dsl|designated\s+safeguarding\s+lead|safeguarding\s+lead)|"
-            r"(?:safeguarding\s+lead|dsl)[^.!?\n]{0,60}?[.!?]?\s*(?:i|we)\s+(?:need|want|have)\s+to\s+(?:speak|talk)|"
+            r"(?:safeguarding\s+lead|dsl)[^.!?\n]{0,60}?[.!?]?\s*(?<![a-z])(?:i|we)\s+(?:need|want|have)\s+to\s+(?:speak|talk)|"
             r"(?:need|needs|have)\s+to\s+(?:speak|talk)\s+to\s+(?:someone|somebody)\s+(?:today\s+)?(?:urgently|asap|in\s+confidence|"
             r"privately)|need\s+to\s+report\s+(?:something|a\s+concern|"
             r"what\s+(?:i|my\s+\w+)\s+(?:saw|heard|was\s+told))|"

@@ -151,6 +151,7 @@ NEGATIVES = [
     "we'd be better off without him as chair of governors",
     "nobody would notice if the car park was resurfaced, it's that bad",
     "my husband got into the car with the older lads from the five-a-side",
+    "the reception girls get changed with the female TA helping with buttons",
 ]
 
 
