@@ -498,8 +498,10 @@ _ROLE_PLAY = re.compile(
 )
 _ROLE_PLAY_AFTER = re.compile(
     r"\s+(?:in|for|at)\s+(?:the\s+|our\s+|this\s+)?(?:play|nativity|show|panto|pantomime|assembly|book\s+day|production|musical|costume)|\s+costume"
-    # The word names a thing, not the person: "she's a dog lover", "he's a pig farmer", "a rat catcher".
-    r"|\s+(?:lovers?|owners?|walkers?|farmers?|farming|person|people|shows?|food|trainers?|sitters?|breeders?|"
+)
+# The word names a thing, not the person: "she's a dog lover", "he's a pig farmer", "a rat catcher".
+_NAMES_A_THING_AFTER = re.compile(
+    r"\s+(?:lovers?|owners?|walkers?|farmers?|farming|person|people|shows?|food|trainers?|sitters?|breeders?|"
     r"whisperers?|handlers?|groomers?|rescue|fans?|keepers?|catchers?|racing|man(?![a-z])|woman|lady|"
     r"mad|crazy|obsessed|friendly)(?![a-z])"
 )
@@ -557,7 +559,11 @@ class AbuseClassifier:
             start, end = match.span()
             window = lowered[max(0, start - 60) : start]
             after = lowered[end : end + 40]
-            if _ROLE_PLAY.search(window[-40:]) or _ROLE_PLAY_AFTER.match(after):
+            if (
+                _ROLE_PLAY.search(window[-40:])
+                or _ROLE_PLAY_AFTER.match(after)
+                or _NAMES_A_THING_AFTER.match(after)
+            ):
                 continue
             of_a = _OF_A.match(lowered, end)
             if _INSULT_FRAME.search(window) or of_a:
