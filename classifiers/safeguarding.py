@@ -21,7 +21,8 @@ _PRONOUN_THINGS = (
     r"drawing|work|name|turn|seat|place|best|goal|target|chance|time))"
 )
 _HARM_VERBS = (
-    r"hits?|hitting|beats?|beating|beaten|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|"
+    r"hits?|hitting|beat(?:s|ing|en)?(?![^.!?\n]{0,50}?(?:in\s+the\s+(?:\w+\s+)?(?:final|semi-?final|race|quiz|match|"
+    r"game|round|competition|tournament|league|heats?)|on\s+penalties|at\s+(?:chess|tennis|darts|pool|fifa|cards)|\d+\s*-\s*\d+))|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|"
     r"smack(?:s|ed|ing)?|hurts?|hurting|shak(?:es|ing)|shook|burn(?:s|ed|t|ing)?|chok(?:es|ed|ing)|"
     r"strangl\w*|throttl\w*|whip(?:s|ped)?|belt(?:s|ed)?|bit|bites|biting|scratch(?:es|ed|ing)|spat\s+(?:at|on)|"
     r"spits?\s+(?:at|on)|spitting\s+(?:at|on)|push(?:es|ed|ing)|shov(?:es|ed|ing)|trip(?:s|ped|ping)|"
@@ -35,6 +36,17 @@ class _Rule:
     pattern: re.Pattern[str]
     kind: str
     score: float
+    #: Context that, anywhere in the same sentence, says the match is not a concern ("a black eye from rugby").
+    unless: re.Pattern[str] | None = None
+
+
+# Knocks from sport and play, told with pride or a laugh: a bruise from hockey is not a disclosure.
+_SPORT_INJURY = re.compile(
+    r"(?<![a-z])(?:(?:from|at|in|playing|during|doing)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\w+[\s-])?(?:rugby|football|"
+    r"footy|hockey|netball|cricket|basketball|pe|games|match|training|tournament|sports\s+day|gymnastics|karate|judo|"
+    r"boxing|taekwondo|kickboxing|skate\s*park|trampolin\w*|climbing|rounders|dodgeball|tag)|war\s+wound|battle\s+scar|"
+    r"(?:proper|massive|right)\s+shiner|(?:well\s+|dead\s+|so\s+|really\s+)?proud\s+of\s+it|made\s+up\s+with\s+it)(?![a-z])"
+)
 
 
 def _r(pattern: str) -> re.Pattern[str]:
@@ -82,6 +94,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         "harm",
         0.6,
+        unless=_SPORT_INJURY,
     ),
     _Rule(
         _r(
@@ -241,7 +254,9 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:posted|shared|put|sent|uploaded|spread|all\s+over\s+(?:tiktok|snapchat|snap|instagram|insta|whatsapp|"
             r"social\s+media|the\s+internet))|(?:posted|shared|put|uploaded|spread)\s+(?:it|a\s+video|videos?|"
             r"photos?|pictures?|clips?)\s+(?:of\s+(?:him|her|them|a\s+\w+|my\s+\w+)\s+)?(?:on|online|to|all\s+over)\s+"
-            r"(?:tiktok|snapchat|snap|instagram|insta|youtube|facebook|whatsapp|social\s+media|online|the\s+group\s+chat)"
+            r"(?:tiktok|snapchat|snap|instagram|insta|youtube|facebook|whatsapp|social\s+media|online|the\s+group\s+chat)|"
+            r"(?:posted|shared|put|putting|posting|sharing|uploaded|uploading)\s+(?:it|them|that|those|videos?|photos?|pictures?|"
+            r"pics|clips?)\s+(?:of\s+(?:him|her|them|[\w']+)\s+)?(?:up\s+)?on\s+(?:his|her|their|a)\s+(?:private\s+|close\s+friends\s+|snap\s+|insta\s+)?story"
         ),
         "image_sharing",
         0.8,
@@ -309,7 +324,8 @@ _RULES: tuple[_Rule, ...] = (
     # Adults in charge of children while drunk or high.
     _Rule(
         _r(
-            r"(?:drunk|hammered|pissed|stoned|high|smell(?:ed|s|t)?\s+of\s+(?:alcohol|booze|drink|weed))"
+            r"(?:drunk|hammered|pissed|stoned|(?:is|was|were|are|got|seemed|looked|been|being|turned\s+up|came\s+in)\s+"
+            r"(?:(?:completely|clearly|obviously|totally|absolutely|proper|well|always|still|off\s+(?:his|her)\s+face\s+and)\s+)?high|smell(?:ed|s|t)?\s+of\s+(?:alcohol|booze|drink|weed))"
             r"(?!\s+(?:it|them|home|up|off|five|fives|school|achiever|achievers|standards?|quality|vis|st|street|road|rd|"
             r"expectations|hopes|chair|heels|jump|temperature))[^.!?\n]{0,60}?"
             r"(?:trip|kids|children|pupils|class|minibus|pick-?\s?up|school\s+run)|(?:trip|minibus|class|pick-?\s?up|"
@@ -389,7 +405,15 @@ _RULES: tuple[_Rule, ...] = (
         _r(
             r"(?:doesn'?t|does\s+not|don'?t|do\s+not|didn'?t|did\s+not|never|won'?t)\s+(?:give\s+(?:my\s+)?|gave\s+(?:my\s+)?)?"
             r"(?:consent|permission)|withdr[ae]w\w*\s+(?:my\s+|our\s+|his\s+|her\s+|the\s+)?(?:photo\s+|image\s+|name\s+)?"
-            r"(?:consent|permission)|"
+            r"(?:consent|permission)|(?:consent|permission)\s+(?:was\s+|has\s+been\s+|had\s+been\s+|is\s+)?(?:withdrawn|refused|"
+            r"revoked|not\s+given|never\s+given)|"
+            r"(?:his|her|their|my\s+\w+'?s?|our\s+\w+'?s?)\s+(?:face|photo|picture|name)\s+(?:is|was|has\s+been|are)\s+"
+            r"(?:\w+\s+)?(?:all\s+over|on|in|splashed\s+across)\s+(?:the\s+)?(?:new\s+)?(?:prospectus|website|newsletter|"
+            r"page|facebook|instagram|leaflet|banner|brochure|poster)(?=[^.!?\n]{0,80}?(?:said\s+no|no\s+consent|"
+            r"without\s+(?:my\s+|our\s+)?(?:consent|permission)|not\s+allowed|opted\s+out))|"
+            r"(?:said\s+no|opted\s+(?:him|her|them)?\s*out|no\s+consent)[^.!?\n]{0,60}?(?:face|photo|picture|image)\s+"
+            r"(?:\w+\s+){0,2}?(?:all\s+over|on|in)\s+(?:the\s+)?(?:new\s+)?(?:prospectus|website|newsletter|page|facebook|"
+            r"instagram|leaflet|banner|brochure|poster)|"
             r"(?:take|took|remove|delete|taken)\s+(?:down\s+)?(?:that|the|this|my\s+\w+'?s?|our\s+\w+'?s?)\s+(?:\w+\s+)?(?:photo|picture|"
             r"image|video|post)(?:\s+(?:down|off))?|shouldn'?t\s+be\s+(?:in|on)\s+(?:any\s+)?(?:photos?|pictures?|"
             r"social\s+media|the\s+internet|facebook|online)|(?:must|mustn'?t|can'?t|cannot|shouldn'?t|should\s+not)\s+"
@@ -471,8 +495,9 @@ _RULES: tuple[_Rule, ...] = (
             r"inappropriate(?:ly)?\s+touch\w*|sexual(?:ly)?\s+(?:abus\w*|assault\w*|touch\w*|harass\w*)|rap(?:e|ed|ist)|"
             r"molest\w*|flash(?:ed|ing|er)|touch(?:es|ed|ing)\s+(?:him|her|them|me)(?![a-z])(?!\s+on\s+the\s+(?:shoulder|arm|back))|"
             r"(?:child|sexual|physical|emotional)\s+abuse|abuse\s+at\s+home|(?:being|been|was|were)\s+abused|expos(?:ed|ing)\s+(?:him|her)self|perverts?|pervs?|paedo\w*|pedo\w*|nonces?|"
-            r"watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|(?:camera|filming|phone|watch\w*)[^.!?\n]{0,40}?"
-            r"changing\s+rooms?"
+            r"watch(?:es|ed|ing)\s+(?:the\s+)?(?:girls|boys|kids|children)|(?:camera|filming|filmed|films|recording|recorded|"
+            r"videoing|videoed|photographing|photographed|phone|watch\w*)[^.!?\n]{0,50}?(?:changing\s+(?:rooms?|block|area|"
+            r"cubicles?)|(?:in|into)\s+the\s+(?:toilets|loos|showers|cubicles?))"
         ),
         "sexual_harm",
         0.85,
@@ -488,6 +513,83 @@ _RULES: tuple[_Rule, ...] = (
             r"own\s+car"
         ),
         "adult_harm",
+        0.7,
+    ),
+    # Signs a child is not safe that parents describe without naming them: off for weeks and the house shut up,
+    # crying every morning and not saying why, scared to walk home.
+    _Rule(
+        _r(
+            r"(?:nobody|no\s+one|no-one)(?:'s|\s+has|\s+have)?\s+(?:seen|heard\s+from)\s+(?:her|his|their|the)\s+"
+            r"(?:mam|mum|mom|dad|mother|father|parents?|family|carers?)|(?:curtains|blinds)\s+(?:\w+\s+)?(?:shut|closed|drawn)\s+"
+            r"(?:all\s+day|for\s+days|all\s+week|for\s+(?:a\s+)?weeks?|day\s+and\s+night)|"
+            r"(?:hasn'?t|has\s+not|haven'?t|have\s+not|not)\s+been\s+(?:seen|in\s+school|at\s+school|in)\s+(?:for|in)\s+"
+            r"(?:\w+\s+)?(?:weeks|a\s+month|months)"
+        ),
+        "abuse_neglect",
+        0.7,
+    ),
+    _Rule(
+        _r(
+            r"(?:crying|cries|cried|sobbing|in\s+tears|skriking|greetin[g']?|upset|withdrawn|shaking|wetting\s+the\s+bed)"
+            r"[^.!?\n]{0,80}?(?:won'?t|will\s+not|doesn'?t|does\s+not|wouldn'?t|refuses\s+to|can'?t)\s+"
+            r"(?:say|tell\s+(?:me|us|anyone|anybody)|talk\s+about\s+it|explain)(?:\s+(?:why|what'?s?\s+(?:wrong|happened|up|"
+            r"going\s+on)|who))?|"
+            r"(?:terrified|scared|frightened|petrified|too\s+scared|afraid)\s+to\s+(?:walk\s+home|go\s+(?:in|into\s+school|to\s+"
+            r"school|out|outside|home)|come\s+(?:in|to\s+school)|leave\s+the\s+house|get\s+the\s+bus)"
+        ),
+        "concern",
+        0.7,
+    ),
+    # Threats made to a child: "they keep telling my son they'll do him after school".
+    _Rule(
+        _r(
+            r"(?:telling|told|tells|threaten(?:ing|ed|s)?|saying\s+to|said\s+to|messag(?:ing|ed|es))\s+(?:my\s+\w+|him|her|"
+            r"them|our\s+\w+)\s+(?:that\s+)?(?:they'?(?:ll|re\s+going\s+to|re\s+gonna)|he'?(?:ll|s\s+going\s+to|s\s+gonna)|"
+            r"she'?(?:ll|s\s+going\s+to|s\s+gonna)|(?:they|he|she)\s+(?:will|are\s+going\s+to|is\s+going\s+to))\s+"
+            r"['\"]?(?:do|get|batter|jump|stab|kill|beat|smash|deck|knock|hurt|cut|shank|bang)\b"
+        ),
+        "bullying",
+        0.8,
+    ),
+    # Staff punishing beyond what is safe: "made year 6 run laps in the sleet till a boy was sick".
+    _Rule(
+        _r(
+            r"made\s+(?:\w+\s+){1,4}?(?:run|stand|sit|stay|kneel|do|hold|carry|walk)\s+[^.!?\n]{0,60}?(?:till|until|til)\s+"
+            r"(?:\w+\s+){1,3}?(?:was|were|got)\s+(?:sick|crying|in\s+tears|wet|soaked|frozen|shaking|ill|faint)|"
+            r"made\s+(?:\w+\s+){1,4}?(?:stand|sit|wait|stay)\s+(?:outside|out)\s+(?:in\s+the\s+)?(?:rain|snow|sleet|cold|freezing)"
+        ),
+        "adult_harm",
+        0.75,
+    ),
+    # A child hurt and the school keeping it quiet.
+    _Rule(
+        _r(
+            r"(?:covered|covering|hushed|hushing|swept|sweeping|kept|keeping)\s+up\s+(?:the|an?|that|this)\s+(?:\w+\s+){0,3}?"
+            r"(?:assault|attack|injury|injuries|abuse|accident|stabbing|fight|broken\s+\w+)|"
+            r"(?:covered|covering|hushed|hushing)\s+up\s+(?:a|the|that)\s+(?:lad|girl|boy|child|kid|pupil|student)\s+"
+            r"(?:breaking|getting|being)|(?:covered|covering|hushed|hushing)\s+up\s+(?:what\s+happened\s+to|the\s+bullying\s+of)"
+        ),
+        "concern",
+        0.7,
+    ),
+    # Children near danger with nobody watching, and a medical emergency at school or on a trip.
+    _Rule(
+        _r(
+            r"nearly\s+(?:went|fell|slipped|drowned|got\s+(?:hit|run\s+over|swept|washed))\s+(?:over|off|in|under|into|away)?"
+            r"[^.!?\n]{0,80}?(?:no|not\s+a|without\s+a(?:ny)?)\s+(?:teacher|member\s+of\s+staff|staff|adult|grown-?up)s?|"
+            r"(?:no|not\s+a\s+single)\s+(?:teacher|member\s+of\s+staff|staff|adult|grown-?up)s?\s+(?:anywhere\s+)?"
+            r"(?:near|around|about|watching|supervising|in\s+sight)(?:\s+(?:them|him|her|the\s+kids))?"
+        ),
+        "missing_child",
+        0.7,
+    ),
+    _Rule(
+        _r(
+            r"asthma\s+attack|allergic\s+reaction|(?:had|having|has|took)\s+(?:a|another)\s+(?:fit|seizure)|"
+            r"(?:couldn'?t|could\s+not|can'?t|cannot)\s+(?:breathe|get\s+(?:his|her|their)\s+breath)|"
+            r"(?:went|turned|going)\s+(?:blue|limp|grey)|nearly\s+(?:drowned|choked)"
+        ),
+        "medical",
         0.7,
     ),
     # Someone says they are worried.
@@ -569,8 +671,17 @@ _SPEAKING_BEFORE = re.compile(
 )
 # Words that mark a whole phrase as curriculum ("drugs awareness workshop for year 6 parents").
 _AWARENESS_INSIDE = re.compile(
-    r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention|story|stories|documentary|article)(?![a-z])"
+    r"(?<![a-z])(?:awareness|workshop|education|campaign|prevention|documentary|article|"
+    # A news story, not someone's own story on Snapchat or Instagram.
+    r"(?<!his\s)(?<!her\s)(?<!their\s)(?<!private\s)(?<!snap\s)(?<!insta\s)(?<!friends\s)(?:story|stories))(?![a-z])"
 )
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (or line) holding ``text[start:end]``."""
+    first = max(text.rfind(stop, 0, start) for stop in ".!?\n") + 1
+    ends = [i for i in (text.find(stop, end) for stop in ".!?\n") if i >= 0]
+    return text[first : min(ends) if ends else len(text)]
 
 
 class SafeguardingClassifier:
@@ -605,6 +716,7 @@ class SafeguardingClassifier:
                         rule.kind == "missing_child"
                         and _THING_BEFORE.search(lowered, max(0, start - 40), start)
                     )
+                    or (rule.unless is not None and rule.unless.search(_sentence(lowered, start, end)))
                 ):
                     continue
                 hits.append((start, end, rule))

@@ -110,9 +110,27 @@ POSITIVES = [
     ("one of the TAs drove a pupil home in her own car with nobody else there", "adult_harm"),
     ("Who is the DSL at the moment? I need to speak to someone urgently about my nephew", "concern"),
     ("her stepdad is a wife beater, the police know him", "domestic_abuse"),
+    ("a sixth former has been filming the year 7 girls in the changing block", "sexual_harm"),
+    ("he's been putting videos of her up on his private story", "image_sharing"),
+    ("consent was withdrawn for my son's photo and he's on the website again", "consent"),
+    ("i said no to photos and her face is all over the new prospectus", "consent"),
+    ("Pip's been off for weeks and nobody's seen her mum, curtains shut all day", "abuse_neglect"),
+    ("she's been crying every morning at the gate and won't say why", "concern"),
+    ("he's terrified to walk home past the park now", "concern"),
+    ("two lads keep telling my son they'll 'batter' him after school", "bullying"),
+    ("sir made the class run laps in the hail till one lad was sick", "adult_harm"),
+    ("the school covered up the assault on the year 9 trip", "concern"),
+    ("a boy nearly fell off the harbour wall and no teacher anywhere near them", "missing_child"),
+    ("our Tam had an asthma attack on the coach and nobody had an inhaler", "medical"),
 ]
 
 NEGATIVES = [
+    # Knocks from sport worn with pride, a win, and prices that are high.
+    "our lad got a black eye at rugby on Saturday, proper shiner, he's made up with it",
+    "massive bruise on her shin from hockey, she's well proud of it",
+    "she beat a year 9 in the final of the spelling bee!",
+    "rents are that high half my son's old class have moved away",
+    "school covered up the new hall windows with posters for the fair",
     # Lost things and adopted pets, not missing or protected children.
     "The trip letter never came home in his bag",
     "Taylor's reading book has gone missing since half term",
