@@ -319,11 +319,22 @@ def _writes_in_case(text: str, tokens: Sequence[_Token]) -> bool:
     return any(c.islower() for c in text) and any(t.is_capitalised and len(t.text) > 1 for t in tokens)
 
 
-def _tokenise(norm: NormalisedText) -> list[_Token]:
-    return [
+_last_tokens: tuple[str, tuple[_Token, ...]] = ("", ())
+
+
+def _tokenise(norm: NormalisedText) -> tuple[_Token, ...]:
+    """The comment's word tokens. The pupil and staff matchers read the same comment one after the other,
+    so the last comment's tokens are kept (one immutable tuple, swapped whole: safe across threads)."""
+    global _last_tokens
+    last = _last_tokens
+    if last[0] == norm.text:
+        return last[1]
+    tokens = tuple(
         _Token(m.group().lower(), m.start(), m.end(), m.group()[:1].isupper())
         for m in _TOKEN.finditer(norm.text)
-    ]
+    )
+    _last_tokens = (norm.text, tokens)
+    return tokens
 
 
 def _name_tokens(name: str) -> tuple[str, ...]:
@@ -487,9 +498,11 @@ def _is_feast_day(tokens: Sequence[_Token], end_index: int) -> bool:
 _IN_PICTURE_AFTER = re.compile(
     r"^\s+in\s+(?:it|them|the\s+(?:photos?|pictures?|pics?|videos?|background|middle|front\s+row))(?![a-z])"
 )
-_CHILD_NOUNS = "lad|lads|boy|boys|girl|girls|kid|kids|lass|lasses|bairn|bairns|child|children"
+_CHILD_NOUNS = "lad|lads|boy|boys|girl|girls|kid|kids|lass|lasses|bairn|bairns|wean|weans|child|children"
 # A child noun right after the name: "that Hunter lad", "the Rocky kid".
 _CHILD_NOUN_AFTER = re.compile(rf"^\s+(?:{_CHILD_NOUNS}|baby|babies|son|daughter|one|ones)(?![a-z])")
+# One child after a word-name: "that Hunter lad" introduces a pupil; "keep the faith lads" addresses a crowd.
+_ONE_CHILD_AFTER = re.compile(r"^\s+(?:lad|boy|girl|kid|lass|bairn|wean|child|baby|one)(?![a-z])")
 # After a roster surname alone: the family's child, not the family ("the Nowak lad", not "the Nowaks").
 _SURNAME_CHILD_NOUN = re.compile(rf"^\s+(?:{_CHILD_NOUNS}|twins)(?![a-z])")
 # Before a name: the singer or the show, not the child ("took her to see Adele").
@@ -575,6 +588,8 @@ class PupilNameClassifier:
         self._first: dict[str, list[Pupil]] = {}
         self._fuzzy = _FuzzyIndex(())
         self._by_surname: dict[str, list[tuple[str, Pupil]]] = {}
+        self._multi_surnames: dict[str, tuple[Pupil, ...]] = {}
+        self._multi_surname_child: re.Pattern[str] | None = None
         self._class_codes: re.Pattern[str] | None = None
         self._class_after: dict[int, re.Pattern[str]] = {}
         self._memo: tuple[str, list[_Match]] | None = None
@@ -611,13 +626,27 @@ class PupilNameClassifier:
         self._first = {key: list(dict.fromkeys(p)) for key, p in first.items()}
         self._fuzzy = _FuzzyIndex(name_tokens)
         self._by_surname = {}
+        multi: dict[tuple[str, ...], list[Pupil]] = {}
         for pupil in self._roster:
             surname = _name_tokens(pupil.surname)
+            if len(surname) > 1:
+                multi.setdefault(surname, []).append(pupil)
             if len(surname) == 1 and surname[0] not in COMMON_WORD_NAMES and len(surname[0]) > 2:
                 for forename in {pupil.forename, pupil.preferred or pupil.forename}:
                     given = _name_tokens(forename)
                     if given:
                         self._by_surname.setdefault(surname[0], []).append((given[0], pupil))
+        # "that Ellwood-Pearson kid": a double-barrelled surname with a child noun after it.
+        self._multi_surnames = {" ".join(k): tuple(dict.fromkeys(v)) for k, v in multi.items()}
+        self._multi_surname_child = (
+            re.compile(
+                r"(?<![a-z0-9])(?P<surname>"
+                + "|".join(r"[\s'-]?".join(re.escape(t) for t in key) for key in sorted(multi, key=len, reverse=True))
+                + r")(?P<noun>\s+(?:" + _CHILD_NOUNS + r"|twins))(?![a-z])"
+            )
+            if multi
+            else None
+        )
         codes = sorted({fold(p.reg_group) for p in self._roster if p.reg_group}, key=len, reverse=True)
         self._class_codes = (
             re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![a-z0-9])")
@@ -727,10 +756,19 @@ class PupilNameClassifier:
                 # Not "Mr B. Perks" (an adult) nor "the S Perks hall" (a thing's name).
                 if by_initial and title not in _TITLES and title != "the":
                     matches.append((letter.start(), token.end, "initial_surname", 0.8, by_initial))
+        if self._multi_surname_child is not None:
+            folded = fold(lowered)
+            covered = {t.start for i, t in enumerate(tokens) if i in taken}
+            for found in self._multi_surname_child.finditer(folded if len(folded) == len(lowered) else lowered):
+                if found.start() in covered or (has_case and not norm.text[found.start()].isupper()):
+                    continue
+                named = self._multi_surnames.get(" ".join(_name_tokens(found.group("surname"))))
+                if named:
+                    matches.append((found.start(), found.end(), "surname_child", 0.75, named))
 
         return sorted(matches, key=lambda m: m[0])
 
-    def _match_full(self, tokens: list[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
+    def _match_full(self, tokens: Sequence[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
         first_forms = {tokens[i].text: False} | {name: True for name in self._fuzzy.lookup(tokens[i].text)}
         for form, first_fuzzy in first_forms.items():
             for entry in self._full.get(form, ()):
@@ -756,7 +794,7 @@ class PupilNameClassifier:
         return None
 
     def _match_variant(
-        self, tokens: list[_Token], i: int, has_case: bool
+        self, tokens: Sequence[_Token], i: int, has_case: bool
     ) -> tuple[int, tuple[Pupil, ...], bool] | None:
         """A distinctive surname with another form of the forename before it: "Tom Okafor" for Thomas,
         "Augst Kirkbride" for August. Counted as a close spelling."""
@@ -781,7 +819,7 @@ class PupilNameClassifier:
         pupils = tuple(dict.fromkeys(p for given, p in candidates if same_given_name(written.text, given)))
         return (i + 1, pupils, True) if pupils else None
 
-    def _match_first(self, tokens: list[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
+    def _match_first(self, tokens: Sequence[_Token], i: int) -> tuple[int, tuple[Pupil, ...], bool] | None:
         # Two-token first names ("Lily Mae") before one-token ones.
         if i + 1 < len(tokens):
             pair = f"{tokens[i].text} {tokens[i + 1].text}"
@@ -798,7 +836,7 @@ class PupilNameClassifier:
         return None
 
     def _initial(
-        self, tokens: list[_Token], end_index: int, text: str, pupils: tuple[Pupil, ...], lowered: str
+        self, tokens: Sequence[_Token], end_index: int, text: str, pupils: tuple[Pupil, ...], lowered: str
     ) -> tuple[int, tuple[Pupil, ...], float] | None:
         """ "Amber K 5R", "Poppy W got a sticker": first name, then the capital initial of the surname."""
         if end_index + 1 >= len(tokens):
@@ -838,7 +876,7 @@ class PupilNameClassifier:
 
     def _child_context(
         self,
-        tokens: list[_Token],
+        tokens: Sequence[_Token],
         i: int,
         end_index: int,
         lowered: str,
@@ -863,7 +901,7 @@ class PupilNameClassifier:
             # "Mum of Chase", "that Hunter lad": the words around the name say it is a child.
             is_introduced = (
                 _PARENT_OF.search(lowered[max(0, token.start - 24) : token.start]) is not None
-                or _CHILD_NOUN_AFTER.match(lowered[tokens[end_index].end :]) is not None
+                or _ONE_CHILD_AFTER.match(lowered[tokens[end_index].end :]) is not None
                 or _MOVED_UP_AFTER.match(lowered[tokens[end_index].end :]) is not None
             )
             if (previous in _DETERMINERS and not is_introduced) or previous.isdigit():
@@ -1178,11 +1216,13 @@ class StaffNameClassifier:
         self._full_by_first: dict[str, list[tuple[tuple[str, ...], list[StaffMember]]]] = {}
         self._fuzzy = _FuzzyIndex(())
         self._multi_surnames: dict[str, list[tuple[tuple[str, ...], list[StaffMember]]]] = {}
+        self._memo: tuple[str, list[StaffReference]] | None = None
 
     def __repr__(self) -> str:
         return f"StaffNameClassifier({self._staff!r})"
 
     def load(self) -> None:
+        self._memo = None
         self._surnames, self._firsts = {}, {}
         full: dict[tuple[str, ...], list[StaffMember]] = {}
         for member in self._staff:
@@ -1228,6 +1268,16 @@ class StaffNameClassifier:
         whether "Mr X" is the headteacher."""
         if not self._surnames and self._staff.members:
             self.load()
+        # The engine and the allegation rules both ask about the same comment, so the last answer is kept
+        # (one tuple, read once: safe when two threads share the detector).
+        memo = self._memo
+        if memo is not None and memo[0] == norm.text:
+            return list(memo[1])
+        references = self._references_in(norm)
+        self._memo = (norm.text, references)
+        return list(references)
+
+    def _references_in(self, norm: NormalisedText) -> list[StaffReference]:
         lowered = norm.text.lower()
         tokens = _tokenise(norm)
         has_case = _writes_in_case(norm.text, tokens)

@@ -74,6 +74,8 @@ POSITIVES = [
     # A roster surname with a child word after it; a pet-name ending spelt another way; "A" as an initial.
     ("That nit-ridden little Farouqi lad wants keeping at home", "Farouqi lad", "surname_child"),
     ("them Wrenfield kids were out again", "Wrenfield kids", "surname_child"),
+    ("that Okonkwo-Bright girl is trouble", "Okonkwo-Bright girl", "surname_child"),
+    ("them okonkwo bright lasses again", "okonkwo bright lasses", "surname_child"),
     ("Tobie Wrenfield sang the solo", "Tobie Wrenfield", "fuzzy"),
     ("Will A got star of the week", "Will A", "initial_class"),
     # Sixth-form context and post-16 paperwork.
@@ -93,6 +95,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    "keep the hope lads, promotion's still on",
+    "Okonkwo-Bright Solicitors are sponsoring the kit",
     # Not a child: a singer, a plural, something lost, a season.
     "Forgot it was non uniform day, I blame Zainab on Radio 2 distracting me",
     "We went to see Anastasia at the theatre and the kids loved it",
