@@ -49,6 +49,7 @@ _STRONG_INSULTS = _words(
     neeks? pussy-?holes? bozos? waste-?yutes? skets? dutty\s+\w+
     thick\s+as\s+(?:mince|pig\s?shit|two\s+short\s+planks|a\s+brick|shit|a\s+plank)
     old\s+(?:bats?|trouts?|crones?|hags?) divs?(?!\s*\d)(?!\s+(?:one|two|three|four)(?![a-z]))
+    (?:dozy|daft|silly|stupid|useless|lazy|nasty|bitter|ugly|fat)\s+(?:old\s+|auld\s+)?(?:mares?|cows?|moos?|bags?|gits?)(?!\s+of\s)
     """
 )
 
@@ -388,13 +389,33 @@ _RULES: tuple[_Rule, ...] = (
             _w(
                 r"(?:should|needs\s+to|ought\s+to)\s+be\s+(?:sacked|fired|struck\s+off|locked\s+up|"
                 r"ashamed\s+of\s+(?:themselves|yourselves|himself|herself))|get\s+(?:rid\s+of|shot\s+of)\s+"
-                r"(?:the\s+)?(?:head|her|him|them|the\s+lot)"
+                r"(?:the\s+)?(?:head|her|him|them|the\s+lot)|get\s+a\s+life(?:[,!.]*\s+(?:woman|man|mate|love|hun|pal|you))?|"
+                # "gan back to Manchester the lot of yer": told to leave, all of them.
+                r"(?:go|gan|get|piss\s+off|bugger\s+off|clear\s+off|sod\s+off|jog\s+on|head)\s+back\s+(?:to|down|up)\s+"
+                r"(?:[a-z]+\s+){0,2}?(?:to\s+)?[a-z]+[,!.]*\s+(?:the\s+lot\s+of\s+(?:you|yer|yous|ye|ya|them|'em)|"
+                r"all\s+of\s+(?:you|yous|ye|yer)|(?:you|yous)\s+lot)"
             )
         ),
         Label.ABUSE,
         0.6,
         "hostile call against a person",
         "hostile",
+    ),
+    # Sending others round: "someone go round and teach her a lesson", "if anyone fancies going round to tell her".
+    _Rule(
+        re.compile(
+            _w(
+                r"(?:someone|somebody|anyone|anybody|any\s+one|some\s+of\s+you|one\s+of\s+you)\s+(?:\w+\s+){0,2}?"
+                r"(?:go(?:es|ing)?|gan|pop(?:s|ping)?|call(?:s|ing)?|head(?:s|ing)?)\s+(?:round|over|up)\s+(?:there\s+)?"
+                r"(?:and|to|n)\s+(?:teach|sort|tell|give|have\s+a\s+word|show|deal\s+with|pay)|"
+                r"(?:someone|somebody|anyone|anybody)\s+(?:\w+\s+){0,2}?(?:go|gan)\s+(?:and\s+)?(?:sort|teach|deal\s+with)\s+"
+                r"(?:him|her|them)|teach\s+(?:him|her|them)\s+a\s+lesson"
+            )
+        ),
+        Label.THREAT,
+        0.8,
+        "urges others to confront someone",
+        "incitement",
     ),
     # An imperative opening a sentence: "Burn it down and start again".
     _Rule(

@@ -641,7 +641,9 @@ class PupilNameClassifier:
         self._multi_surname_child = (
             re.compile(
                 r"(?<![a-z0-9])(?P<surname>"
-                + "|".join(r"[\s'-]?".join(re.escape(t) for t in key) for key in sorted(multi, key=len, reverse=True))
+                + "|".join(
+                    r"[\s'-]?".join(re.escape(t) for t in key) for key in sorted(multi, key=len, reverse=True)
+                )
                 + r")(?P<noun>\s+(?:" + _CHILD_NOUNS + r"|twins))(?![a-z])"
             )
             if multi
@@ -758,8 +760,9 @@ class PupilNameClassifier:
                     matches.append((letter.start(), token.end, "initial_surname", 0.8, by_initial))
         if self._multi_surname_child is not None:
             folded = fold(lowered)
+            searched = folded if len(folded) == len(lowered) else lowered
             covered = {t.start for i, t in enumerate(tokens) if i in taken}
-            for found in self._multi_surname_child.finditer(folded if len(folded) == len(lowered) else lowered):
+            for found in self._multi_surname_child.finditer(searched):
                 if found.start() in covered or (has_case and not norm.text[found.start()].isupper()):
                     continue
                 named = self._multi_surnames.get(" ".join(_name_tokens(found.group("surname"))))

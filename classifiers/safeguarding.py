@@ -36,7 +36,7 @@ class _Rule:
     pattern: re.Pattern[str]
     kind: str
     score: float
-    #: Context that, anywhere in the same sentence, says the match is not a concern ("a black eye from rugby").
+    #: Context anywhere in the same sentence that says the match is no concern ("a black eye from rugby").
     unless: re.Pattern[str] | None = None
 
 
@@ -440,8 +440,8 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:called|came|round)\s+(?:to\s+|there\s+|at\s+)?(?:the\s+house|their\s+house|theirs|again)|"
             # "her dad knocks her mum about": violence at a pupil's home.
             r"(?:knocks?|knocked|knocking|beats?|beating|slaps?|slapping|batters?|battering|hits?|hitting)\s+"
-            r"(?:his|her|their|the\s+kids'?|the)\s+(?:mum|mom|mam|mother|wife|missus|partner|girlfriend)\s+"
-            r"(?:about|around|black\s+and\s+blue|senseless)"
+            r"(?:his|her|their|the\s+kids'?|the)\s+(?:mum|mom|mam|mother|wife|missus|partner|girlfriend)"
+            r"(?:\s+(?:about|around|black\s+and\s+blue|senseless)|(?!\s+(?:at|in|to|on)\s)(?![\s-]+(?:up|down)\b))"
         ),
         "domestic_abuse",
         0.8,
@@ -515,7 +515,7 @@ _RULES: tuple[_Rule, ...] = (
         "adult_harm",
         0.7,
     ),
-    # Signs a child is not safe that parents describe without naming them: off for weeks and the house shut up,
+    # Signs a child is not safe, described without naming them: off for weeks and the house shut up,
     # crying every morning and not saying why, scared to walk home.
     _Rule(
         _r(

@@ -28,6 +28,15 @@ POSITIVES = [
     ("whoever decided this wants their head kicking in", Label.ABUSE, "wants their head kicking in"),
     ("He is a grass and everyone knows it", Label.ABUSE, "grass"),
     ("that useless cow of a teacher needs to go", Label.ABUSE, "useless cow of a teacher"),
+    ("Mrs Pemberton's a dozy auld mare", Label.ABUSE, "dozy auld mare"),
+    ("rang me four times over a dentist appointment. get a life woman", Label.ABUSE, "get a life woman"),
+    ("gan back to Leeds the lot of yer", Label.ABUSE, "gan back to Leeds the lot of yer"),
+    (
+        "she lives at 4 Mill Row if anyone fancies going round to tell her",
+        Label.THREAT,
+        "anyone fancies going round to tell",
+    ),
+    ("someone go round and teach her a lesson", Label.THREAT, "someone go round and teach"),
     ("you're a waste of space", Label.ABUSE, "waste of space"),
     ("Bellend.", Label.ABUSE, "Bellend"),
     ("wanker", Label.ABUSE, "wanker"),
@@ -147,6 +156,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    "we went back to Whitby the lot of us, lovely day",
+    "the firefighters came round to teach them about smoke alarms",
     # Going home, taking over a job, and words that name a thing rather than a person.
     "We go back to Poland every summer to see the grandparents",
     "Go back to Lithuania for Christmas? We do most years",

@@ -122,6 +122,7 @@ POSITIVES = [
     ("the school covered up the assault on the year 9 trip", "concern"),
     ("a boy nearly fell off the harbour wall and no teacher anywhere near them", "missing_child"),
     ("our Tam had an asthma attack on the coach and nobody had an inhaler", "medical"),
+    ("her dad batters her mam, he's on bail for it", "domestic_abuse"),
 ]
 
 NEGATIVES = [
@@ -130,6 +131,7 @@ NEGATIVES = [
     "massive bruise on her shin from hockey, she's well proud of it",
     "she beat a year 9 in the final of the spelling bee!",
     "rents are that high half my son's old class have moved away",
+    "she beats her mum at chess every night",
     "school covered up the new hall windows with posters for the fair",
     # Lost things and adopted pets, not missing or protected children.
     "The trip letter never came home in his bag",
