@@ -401,7 +401,7 @@ _RULES: tuple[_Rule, ...] = (
         "hostile call against a person",
         "hostile",
     ),
-    # Sending others round: "someone go round and teach her a lesson", "if anyone fancies going round to tell her".
+    # Sending others round: "someone go round and teach her a lesson", "anyone fancies going round".
     _Rule(
         re.compile(
             _w(
