@@ -1497,6 +1497,13 @@ _STOP_IN_STREET = frozenset(
 _UK_NATIONAL = re.compile(r"^(?:7\d{9}|[12]\d{8,9}|3\d{9}|8\d{9})$")
 
 
+# Local parts of shared role mailboxes (RFC 2142 and what newsrooms and firms use).
+_ROLE_MAILBOXES = frozenset(
+    """info enquiries enquiry office admin contact hello newsdesk news press media editor editorial reception
+    bookings sales support help noreply no-reply webmaster letters tips communications comms""".split()
+)
+
+
 class PersonalDetailsClassifier:
     """PERSONAL_DETAILS: UK phone numbers, email addresses, strict UK postcodes, street addresses and dates of
     birth. The school's own published phone numbers and email addresses are not personal details."""
@@ -1535,7 +1542,9 @@ class PersonalDetailsClassifier:
                 spans.append((phone.start, phone.end, explanation, 0.95))
 
         for match in _EMAIL.finditer(body):
-            if match.group().lower() not in self._official_emails:
+            address = match.group().lower()
+            # A newsroom's or a business's shared inbox is nobody's personal detail.
+            if address not in self._official_emails and address.split("@", 1)[0] not in _ROLE_MAILBOXES:
                 spans.append((match.start(), match.end(), "email address", 0.95))
 
         for pattern in (_POSTCODE_UPPER, _POSTCODE_ANY):

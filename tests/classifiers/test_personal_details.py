@@ -42,6 +42,8 @@ NEGATIVES = [
     f"Call the office on {OFFICIAL_PHONE} to book",
     "Call the office on +441134960999 to book",
     f"Email {OFFICIAL_EMAIL} for forms",
+    "The Gazette would like to speak to the head. Please reply to newsdesk@example.org",
+    "tickets from bookings@example.net or info@example.com",
     f"Email {OFFICIAL_EMAIL.upper()} for forms",
     "Year 3 Nature Walk is on Friday",
     "We raised £240 at the fair, 1234 people came",
