@@ -389,9 +389,10 @@ _RULES: tuple[_Rule, ...] = (
             _w(
                 r"(?:should|needs\s+to|ought\s+to)\s+be\s+(?:sacked|fired|struck\s+off|locked\s+up|"
                 r"ashamed\s+of\s+(?:themselves|yourselves|himself|herself))|get\s+(?:rid\s+of|shot\s+of)\s+"
-                r"(?:the\s+)?(?:head|her|him|them|the\s+lot)|get\s+a\s+life(?:[,!.]*\s+(?:woman|man|mate|love|hun|pal|you))?|"
+                r"(?:the\s+)?(?:head|her|him|them|the\s+lot)|get\s+a\s+life[,!.]*\s+(?:woman|man|mate|love|hun|pal)|"
+                r"(?:you|u)\s+(?:need\s+to|should|want\s+to|wanna)\s+get\s+a\s+life|"
                 # "gan back to Manchester the lot of yer": told to leave, all of them.
-                r"(?:go|gan|get|piss\s+off|bugger\s+off|clear\s+off|sod\s+off|jog\s+on|head)\s+back\s+(?:to|down|up)\s+"
+                r"(?:go|gan|piss\s+off|bugger\s+off|clear\s+off|sod\s+off|jog\s+on)\s+back\s+(?:to|down|up)\s+"
                 r"(?:[a-z]+\s+){0,2}?(?:to\s+)?[a-z]+[,!.]*\s+(?:the\s+lot\s+of\s+(?:you|yer|yous|ye|ya|them|'em)|"
                 r"all\s+of\s+(?:you|yous|ye|yer)|(?:you|yous)\s+lot)"
             )
@@ -405,11 +406,13 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         re.compile(
             _w(
-                r"(?:someone|somebody|anyone|anybody|any\s+one|some\s+of\s+you|one\s+of\s+you)\s+(?:\w+\s+){0,2}?"
-                r"(?:go(?:es|ing)?|gan|pop(?:s|ping)?|call(?:s|ing)?|head(?:s|ing)?)\s+(?:round|over|up)\s+(?:there\s+)?"
-                r"(?:and|to|n)\s+(?:teach|sort|tell|give|have\s+a\s+word|show|deal\s+with|pay)|"
-                r"(?:someone|somebody|anyone|anybody)\s+(?:\w+\s+){0,2}?(?:go|gan)\s+(?:and\s+)?(?:sort|teach|deal\s+with)\s+"
-                r"(?:him|her|them)|teach\s+(?:him|her|them)\s+a\s+lesson"
+                r"(?:someone|somebody|anyone|anybody|any\s+one|some\s+of\s+you|one\s+of\s+you)\s+(?:(?:\w+\s+){0,2}?"
+                r"(?:go(?:es|ing)?|gan|pop(?:s|ping)?|call(?:s|ing)?|head(?:s|ing)?)\s+(?:round|over)\s+(?:there\s+)?"
+                r"(?:and|to|n)\s+|(?:\w+\s+){0,2}?(?:go|gan)\s+(?:and\s+)?)"
+                # ...to do what: a lesson, a sorting out, a piece of their mind, a visit.
+                r"(?:teach\s+(?:him|her|them)\s+a\s+lesson|sort\s+(?:him|her|them)\s+out|tell\s+(?:him|her|them)\s+what\s+"
+                r"(?:they|you|we|i)|give\s+(?:him|her|them)\s+(?:a\s+piece|what\s+for|a\s+slap|a\s+kicking|a\s+hiding)|"
+                r"pay\s+(?:him|her|them)\s+a\s+visit|deal\s+with\s+(?:him|her|them))"
             )
         ),
         Label.THREAT,

@@ -32,11 +32,12 @@ POSITIVES = [
     ("rang me four times over a dentist appointment. get a life woman", Label.ABUSE, "get a life woman"),
     ("gan back to Leeds the lot of yer", Label.ABUSE, "gan back to Leeds the lot of yer"),
     (
-        "she lives at 4 Mill Row if anyone fancies going round to tell her",
+        "she lives at 4 Mill Row if anyone fancies going round to tell her what they think",
         Label.THREAT,
-        "anyone fancies going round to tell",
+        "anyone fancies going round to tell her what they",
     ),
-    ("someone go round and teach her a lesson", Label.THREAT, "someone go round and teach"),
+    ("someone go round and teach her a lesson", Label.THREAT, "someone go round and teach her a lesson"),
+    ("her dad's a menace, someone go and sort him out", Label.THREAT, "someone go and sort him out"),
     ("you're a waste of space", Label.ABUSE, "waste of space"),
     ("Bellend.", Label.ABUSE, "Bellend"),
     ("wanker", Label.ABUSE, "wanker"),
@@ -158,6 +159,9 @@ POSITIVES = [
 NEGATIVES = [
     "we went back to Whitby the lot of us, lovely day",
     "the firefighters came round to teach them about smoke alarms",
+    "Miss Bell will teach them a lesson in fractions",
+    "can someone pop round and give my neighbour the letter",
+    "I need to get a life outside work lol",
     # Going home, taking over a job, and words that name a thing rather than a person.
     "We go back to Poland every summer to see the grandparents",
     "Go back to Lithuania for Christmas? We do most years",

@@ -123,6 +123,7 @@ POSITIVES = [
     ("a boy nearly fell off the harbour wall and no teacher anywhere near them", "missing_child"),
     ("our Tam had an asthma attack on the coach and nobody had an inhaler", "medical"),
     ("her dad batters her mam, he's on bail for it", "domestic_abuse"),
+    ("he came home with a massive bruise, said it was from PE but I don't believe him", "harm"),
 ]
 
 NEGATIVES = [
@@ -132,6 +133,7 @@ NEGATIVES = [
     "she beat a year 9 in the final of the spelling bee!",
     "rents are that high half my son's old class have moved away",
     "she beats her mum at chess every night",
+    "my mum keeps telling him she'll get him a phone for christmas",
     "school covered up the new hall windows with posters for the fair",
     # Lost things and adopted pets, not missing or protected children.
     "The trip letter never came home in his bag",
