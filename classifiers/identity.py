@@ -759,10 +759,9 @@ class PupilNameClassifier:
                 if by_initial and title not in _TITLES and title != "the":
                     matches.append((letter.start(), token.end, "initial_surname", 0.8, by_initial))
         if self._multi_surname_child is not None:
-            folded = fold(lowered)
-            searched = folded if len(folded) == len(lowered) else lowered
             covered = {t.start for i, t in enumerate(tokens) if i in taken}
-            for found in self._multi_surname_child.finditer(searched):
+            # The normalised text is already accent-folded, as the roster keys are.
+            for found in self._multi_surname_child.finditer(lowered):
                 if found.start() in covered or (has_case and not norm.text[found.start()].isupper()):
                     continue
                 named = self._multi_surnames.get(" ".join(_name_tokens(found.group("surname"))))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from classifiers.base import Finding, Label
-from classifiers.text import normalise
+from classifiers.text import normalise, sentences
 
 # A child as the object of harm: "my son", "the kids", "a year 3 girl", "him", "her".
 _CHILD = (
@@ -36,7 +36,8 @@ class _Rule:
     pattern: re.Pattern[str]
     kind: str
     score: float
-    #: Context anywhere in the same sentence that says the match is no concern ("a black eye from rugby").
+    #: Context anywhere in the same sentence that says the match is no concern ("a black eye from rugby"),
+    #: unless the sentence doubts the story ("said it was from PE but I don't believe him").
     unless: re.Pattern[str] | None = None
 
 
@@ -689,11 +690,12 @@ def _vetoed(unless: re.Pattern[str], sentence: str) -> bool:
     return unless.search(sentence) is not None and _EXPLAINED_AWAY.search(sentence) is None
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence (or line) holding ``text[start:end]``."""
-    first = max(text.rfind(stop, 0, start) for stop in ".!?\n") + 1
-    ends = [i for i in (text.find(stop, end) for stop in ".!?\n") if i >= 0]
-    return text[first : min(ends) if ends else len(text)]
+def _sentence(text: str, start: int) -> str:
+    """The sentence (or line) in which a match starts."""
+    for first, last in sentences(text):
+        if first <= start < last:
+            return text[first:last]
+    return text
 
 
 class SafeguardingClassifier:
@@ -728,7 +730,7 @@ class SafeguardingClassifier:
                         rule.kind == "missing_child"
                         and _THING_BEFORE.search(lowered, max(0, start - 40), start)
                     )
-                    or (rule.unless is not None and _vetoed(rule.unless, _sentence(lowered, start, end)))
+                    or (rule.unless is not None and _vetoed(rule.unless, _sentence(lowered, start)))
                 ):
                     continue
                 hits.append((start, end, rule))
