@@ -91,7 +91,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"bruis\w*|black\s+eye|left\s+(?:a\s+)?marks?|marks?\s+on\s+(?:his|her|their)\s+\w+|"
-            r"burns?\s+on\s+(?:his|her|their)|broken\s+(?:arm|wrist|bone|nose)"
+            r"burns?\s+on\s+(?:his|her|their)|broken\s+(?:arm|wrist|bone|nose)|(?:split|cut|burst|fat)\s+lip"
         ),
         "harm",
         0.6,
@@ -350,8 +350,9 @@ _RULES: tuple[_Rule, ...] = (
     # Strangers, vehicles and photography around children.
     _Rule(
         _r(
-            r"(?:man|men|woman|women|someone|somebody|stranger|strangers|people|person|guy|bloke|van|car|driver)\s+"
-            r"(?:\w+\s+){0,5}?(?:taking\s+(?:photos?|pictures?|pics|videos?)|filming|photographing|watching|hanging\s+around|"
+            r"(?:man|men|woman|women|someone|somebody|stranger|strangers|people|person|guy|bloke|fella|fellow|van|car|driver)\s+"
+            r"(?:\w+\s+){0,5}?(?:taking\s+(?:photos?|pictures?|pics|videos?)|filming|photographing|watching|"
+            r"hang(?:ing|in'?|s)?\s+(?:around|about|round)|chat(?:ting|tin'?|s)?\s+(?:to|with)|"
             r"loitering|lurking|parked|parking|parks|waiting\s+outside|following|talks?\s+to|talking\s+to|approach\w*|"
             r"offering)\s+(?:\w+\s+){0,4}?(?:gates?|school|playground|kids|children|pupils|home\s+time|pick-?\s?up|"
             r"drop-?\s?off|girls|boys|outside|lasses|lads|bairns|kiddies|little\s+ones|students|field|yard)"
@@ -367,6 +368,42 @@ _RULES: tuple[_Rule, ...] = (
         ),
         "stranger",
         0.6,
+    ),
+    # Signs of criminal exploitation: new things or cash nobody can account for, lifts from older lads.
+    _Rule(
+        _r(
+            r"(?:won'?t|will\s+not|wont|doesn'?t|does\s+not|refuses\s+to|refused\s+to)\s+(?:say|tell\s+(?:me|us|anyone))\s+"
+            r"where\s+(?:(?:it|they|the\s+\w+|(?:it|they|the\s+\w+)\s+(?:came|come|comes))\s+from|from|"
+            r"(?:he|she|they)\s+(?:got|gets|is\s+getting|are\s+getting|has\s+been\s+getting)\s+(?:it|them|the\s+\w+))|"
+            r"(?:getting|gettin'?|gerrin'?|taking|accepting|got|gets)\s+lifts?\s+(?:off|from|with)\s+(?:\w+\s+)?"
+            r"(?:older|grown|adult)\s+(?:lads|men|boys|guys|blokes|man|bloke|kids)"
+        ),
+        "substances_weapons",
+        0.7,
+    ),
+    # Adults putting children in danger: a drink-driven minibus; threats of violence against a child.
+    _Rule(
+        _r(
+            r"(?:drinking|drunk|drank|had\s+(?:a\s+)?(?:drink|few\s+drinks|cans)|over\s+the\s+limit|(?:smelling|stinking|"
+            r"reeking)\s+of\s+(?:drink|booze|alcohol))[^.!?\n]{0,50}?(?:driving|drove|drive)\s+(?:\w+\s+)?(?:minibus|coach|"
+            r"school\s+bus|kids|children|pupils|team)|(?:driving|drove|drives)\s+(?:the\s+)?(?:\w+\s+)?(?:minibus|coach)"
+            r"[^.!?\n]{0,50}?(?:drunk|drinking|over\s+the\s+limit|pissed|cans\s+of)|"
+            r"(?:i'?ll|i\s+will|i'?m\s+(?:gonna|going\s+to)|gonna|going\s+to)\s+(?:smash|batter|kill|hurt|deck|punch|slap|"
+            r"leather|knock|kick|lamp|twat|strangle|throttle)\s+(?:that|the|this|your|ur|yer)\s+(?:[a-z'-]+\s+)?"
+            r"(?:kid|child|boy|girl|brat)(?![a-z])(?!\s+of\s+(?:mine|ours))"
+        ),
+        "adult_harm",
+        0.8,
+    ),
+    # A child's known condition ignored: "she's diabetic and the dinner lady gave her a pudding".
+    _Rule(
+        _r(
+            r"(?:diabetic|diabetes|allergic|allergy|allergies|coeliac|celiac|epileptic|anaphyla\w*)(?![a-z])[^.!?\n]{0,80}?"
+            r"(?:gave|given|giving|gives|fed|feeding|served|let\s+(?:him|her|them)\s+(?:eat|have))\s+(?:him|her|them|"
+            r"my\s+\w+|our\s+\w+)"
+        ),
+        "medical",
+        0.7,
     ),
     # Medical danger.
     _Rule(
@@ -455,7 +492,8 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:back\s+)?home(?!\s+(?:with|till|until|before|in\s+time|yet\s+from\s+work))|(?:nobody|no\s+one|no-one)\s+(?:knows|can\s+tell\s+me|can\s+say|will\s+tell\s+me|is\s+telling\s+me)\s+"
             r"where\s+(?:he|she|they|my\s+\w+)\s+(?:is|are|went)|(?:didn'?t|did\s+not|never)\s+come\s+out\s+(?:at|of|from)\s+"
             r"(?:home\s+time|school|class|the\s+classroom|pick\s*-?\s*up)|(?:went|gone|is|was)\s+"
-            r"missing|missing\s+(?:child|pupil|girl|boy)|(?:couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:him|her|them|my\s+"
+            r"missing|been\s+missing(?!\s+(?:school|lessons?|class(?:es)?|out|days\s+of|(?:his|her|their|my|the|a|an|some|all|any)\s))|"
+            r"missing\s+(?:child|pupil|girl|boy)|(?:couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:him|her|them|my\s+"
             r"(?:son|daughter|child|kid))|wander(?:ed|s)\s+off|ran\s+off|escaped\s+(?:from\s+)?(?:school|the\s+playground)|"
             r"got\s+out\s+of\s+(?:school|the\s+gates?)|let\s+(?:him|her|them)\s+(?:walk|go)\s+home\s+(?:alone|on\s+(?:his|her|"
             r"their)\s+own)|"
@@ -481,7 +519,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         _r(
             r"(?:vap(?:e|es|ing)|drugs|weed|cannabis|spice|ketamine|nitrous|laughing\s+gas|alcohol|cigarettes?|smoking|"
-            r"edibles)(?![a-z])[^.!?\n]{0,60}?(?:toilets|playground|school|year\s*\d+s?|kids|children|pupils|selling|sold|gates?|"
+            r"edibles)(?![a-z])[^.!?\n]{0,60}?(?:toilets|playground|school|year\s*\d+s?|year\s+(?:seven|eight|nine|ten|eleven)s?|kids|children|pupils|selling|sold|gates?|"
             r"field|bus|bike\s+sheds?|sports\s+hall|little\s+ones|younger\s+(?:ones|kids))|(?:dealing|supplying)\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:year\s*\d+s?|kids|children|pupils|younger)|"
             r"(?:deals?|dealing|dealt|supplies|supplying|pushing)\s+(?:\w+\s+)?(?:weed|drugs|cannabis|coke|cocaine|ketamine|pills|"
             r"spice|edibles)"

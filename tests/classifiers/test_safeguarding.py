@@ -124,9 +124,23 @@ POSITIVES = [
     ("our Tam had an asthma attack on the coach and nobody had an inhaler", "medical"),
     ("her dad batters her mam, he's on bail for it", "domestic_abuse"),
     ("he came home with a massive bruise, said it was from PE but I don't believe him", "harm"),
+    ("Nell from 9B has been missing since last night, please share", "missing_child"),
+    ("he came home with a split lip again, says he fell off the wall", "harm"),
+    ("there's a fella hanging about by the field fence chatting to the kids through it", "stranger"),
+    ("a bloke hangin round the gennel giving spice and vapes to the year sevens", "substances_weapons"),
+    ("comes home with new trainers and cash and won't say where from", "substances_weapons"),
+    ("she's been getting lifts off some older lads from the estate", "substances_weapons"),
+    ("Mr Quill was drinking cans while driving the minibus back from the match", "adult_harm"),
+    ("I'll smash that Pemberton kid's face in if he touches my lad again", "adult_harm"),
+    ("he's diabetic and the dinner staff gave him a pudding again", "medical"),
 ]
 
 NEGATIVES = [
+    # Absent from lessons, a child missing her nan, and a minibus driven home singing.
+    "he has been missing school a lot with his chest",
+    "she's been missing her nan since the move",
+    "the lads smashed it at the away game and drove the minibus home singing",
+    "she won't say where she's going for her birthday, it's a surprise",
     # Knocks from sport worn with pride, a win, and prices that are high.
     "our lad got a black eye at rugby on Saturday, proper shiner, he's made up with it",
     "massive bruise on her shin from hockey, she's well proud of it",
