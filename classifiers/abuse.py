@@ -49,7 +49,10 @@ _STRONG_INSULTS = _words(
     neeks? pussy-?holes? bozos? waste-?yutes? skets? dutty\s+\w+
     thick\s+as\s+(?:mince|pig\s?shit|two\s+short\s+planks|a\s+brick|shit|a\s+plank)
     old\s+(?:bats?|trouts?|crones?|hags?) divs?(?!\s*\d)(?!\s+(?:one|two|three|four)(?![a-z]))
-    (?:dozy|daft|silly|stupid|useless|lazy|nasty|bitter|ugly|fat)\s+(?:old\s+|auld\s+)?(?:mares?|cows?|moos?|bags?|gits?)(?!\s+of\s)
+    (?:dozy|daft|silly|stupid|useless|lazy|nasty|bitter|ugly|fat|gobby|mardy|miserable|mouthy)\s+(?:old\s+|auld\s+)?(?:mares?|cows?|moos?|bags?|gits?)(?!\s+of\s)
+    (?:lazy|useless|miserable|daft|mardy|cheeky|nasty)\s+(?:little\s+|old\s+)?gets?(?![a-z])(?!\s+(?:up|out|in|on|off|it|a|the|rid|home|away))
+    smack-?heads? crack-?heads?
+    (?:the\s+)?(?:absolute\s+)?state\s+of\s+(?:her|him|them|that\s+(?:woman|man|teacher|lad|girl))(?![a-z])(?=\s*(?:[.!,😂🤣]|$|lol|haha))
     """
 )
 
@@ -378,7 +381,8 @@ _RULES: tuple[_Rule, ...] = (
         "insult",
     ),
     _Rule(
-        re.compile(_w(rf"{_SUBJECT}{_COPULA}{_INTENSIFIERS}\s+(?:{_INSULT_ADJECTIVES})")),
+        # Not what a child says of herself: "she keeps saying she's fat".
+        re.compile(_w(rf"(?<!saying\s)(?<!says\s)(?<!thinks\s)(?<!feels\s){_SUBJECT}{_COPULA}{_INTENSIFIERS}\s+(?:{_INSULT_ADJECTIVES})")),
         Label.ABUSE,
         0.7,
         "insult aimed at a person",
@@ -413,6 +417,10 @@ _RULES: tuple[_Rule, ...] = (
                 r"(?:teach\s+(?:him|her|them)\s+a\s+lesson|sort\s+(?:him|her|them)\s+out|tell\s+(?:him|her|them)\s+what\s+"
                 r"(?:they|you|we|i)|give\s+(?:him|her|them)\s+(?:a\s+piece|what\s+for|a\s+slap|a\s+kicking|a\s+hiding)|"
                 r"pay\s+(?:him|her|them)\s+a\s+visit|deal\s+with\s+(?:him|her|them))"
+                # An address, then an invitation: "lives at 58 Dunton Close if anyone fancies a word".
+                r"|lives?\s+(?:at|on|in|up|down|round)\s+[^.!?\n]{1,80}?(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+"
+                r"(?:fancies|fancy|wants?|feels?\s+like)\s+(?:having|paying|popping\s+round\s+for|going\s+round\s+for|"
+                r"giving\s+(?:him|her|them))\s+(?:a\s+(?:word|visit)|(?:him|her|them)\s+a\s+visit)"
             )
         ),
         Label.THREAT,
@@ -461,11 +469,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         re.compile(
             _w(
-                r"i\s+know\s+where\s+(?:you|u|he|she|they|the\s+\w+|your\s+\w+)\s+lives?|watch\s+(?:your|ur|yer)\s+back"
+                r"i\s+know\s+where\s+(?:you|u|he|she|they|the\s+\w+|your\s+\w+|(?:mr|mrs|miss|ms|dr|sir)\.?\s+[a-z'-]+)\s+lives?|watch\s+(?:your|ur|yer)\s+back"
                 r"|(?:i|we)\s+(?:all\s+)?know\s+(?:which|what)\s+car\s+is\s+(?:yours|his|hers)|know\s+where\s+(?:you|he|she)\s+parks?"
                 r"|(?:i|we)\s+(?:all\s+)?know\s+(?:what\s+car|which\s+car|which\s+house|where|what\s+time|what\s+route)\s+(?:you|u|he|she|"
                 r"they|the\s+(?:head|headteacher|deputy|teacher|caretaker|senco|receptionist)|your\s+\w+)\s+(?:drives?|parks?|"
-                r"walks?\s+home|goes\s+(?:home|after)|leaves?|gets\s+home)"
+                r"walks?\s+home|goes\s+(?:home|after)|leaves?|gets\s+home|waits\s+for\s+(?:his|her|their|the)\s+bus)"
                 r"|(?:you|u|ya)(?:'ll|ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna|\s+gonna)\s+"
                 r"(?:(?:all\s+)?(?:regret|pay\s+for)\s+(?:it|this|that|what)|pay(?=\s*(?:[.!,]|$)))"
                 r"|wait\s+(?:till|until|til|'til|'till)\s+i\s+(?:see|get\s+hold\s+of|catch|find|get)\s+"

@@ -154,9 +154,24 @@ POSITIVES = [
     ("you can't see a white face at that gate anymore", Label.ABUSE, "can't see a white face"),
     ("The new maths teacher can't even speak English", Label.ABUSE, "can't even speak English"),
     ("she's a little liar and always has been", Label.ABUSE, "liar"),
+    ("I know where Mr Quill lives. Just saying.", Label.THREAT, "I know where Mr Quill lives"),
+    ("I know where he waits for his bus", Label.THREAT, "I know where he waits for his bus"),
+    ("her dad is a smackhead and everyone knows it", Label.ABUSE, "smackhead"),
+    ("tha's a lazy get, sat in thi hut all day", Label.ABUSE, "lazy get"),
+    ("his mum is a gobby mare", Label.ABUSE, "gobby mare"),
+    ("thinks she's it in them photos, absolute state of her 😂", Label.ABUSE, "absolute state of her"),
+    (
+        "he lives at 12 Orchard Way if anyone fancies having a word",
+        Label.THREAT,
+        "lives at 12 Orchard Way if anyone fancies having a word",
+    ),
 ]
 
 NEGATIVES = [
+    # A child's own words about herself, an invitation with no address, and "get" as a verb.
+    "she keeps saying she's fat. She's 9, I'm worried sick",
+    "if anyone fancies a word with the head about parking, the office is open",
+    "the lazy get up late on Sundays in our house",
     "we went back to Whitby the lot of us, lovely day",
     "the firefighters came round to teach them about smoke alarms",
     "Miss Bell will teach them a lesson in fractions",
