@@ -66,13 +66,19 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:\w+\s+)?that\s+(?:doesn'?t|does\s+not|didn'?t|did\s+not|never)\s+exist|owes\s+(?:everyone|everybody|half\s+the)"
         # Exam malpractice: "writes half the Year 11 coursework herself".
         r"|(?:writes?|wrote|written|writing|does|did|doing|done)\s+(?:\w+\s+){0,5}?(?:coursework|nea|controlled\s+assessments?)"
-        r"\s+(?:for\s+(?:them|the\s+kids|the\s+pupils|her\s+class|his\s+class)|herself|himself|themselves)",
+        r"\s+(?:for\s+(?:them|the\s+kids|the\s+pupils|her\s+class|his\s+class)|herself|himself|themselves)"
+        # "claims for coaching sessions he never runs"
+        r"|(?:claims?|claimed|claiming|charges?|charged|charging|bills?|billed|billing)\s+(?:\w+\s+){0,2}?for\s+"
+        r"(?:\w+\s+){0,3}?(?:he|she|they)\s+(?:never|didn'?t|did\s+not|doesn'?t|does\s+not)\s+(?:\w+\s+)?(?:runs?|ran|"
+        r"run|did|does|do|work(?:ed|s)?|deliver(?:ed|s)?|teach(?:es)?|taught)(?![a-z])",
         "fraud",
     ),
     (
         r"(?:li(?:ed|es)|lying)(?!\s+(?:in|with|ahead|on|down|around|there|under|flat|awake|about\s+in))"
         r"|liars?|cover(?:ed|ing|s)?\s+(?:it|this|that|everything|things|the\s+\w+)?\s*up|cover-?ups?|hush(?:ed|ing)\s+(?:it\s+)?up"
-        r"|swept\s+(?:it|this|that)\s+under|made\s+(?:it|that|the\s+\w+)\s+up|fabricat\w*|doctored",
+        r"|swept\s+(?:it|this|that)\s+under|made\s+(?:it|that|the\s+\w+)\s+up|fabricat\w*|doctored|"
+        r"made\s+(?:the|their|his|her|its|our)\s+(?:[\w-]+\s+){0,2}?(?:results|figures|grades|marks|reports?|story|"
+        r"stories|allegations?|incident|evidence|data|statistics|stats|minutes|records?)\s+up(?![a-z])",
         "dishonesty",
     ),
     (
@@ -111,6 +117,12 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         "crime",
     ),
     (
+        # Dismissed for it: "were sacked from his last school for hittin a kid".
+        r"(?:(?:was|were|got|been|being|is|has\s+been)\s+)?(?:sacked|suspended|fired|dismissed|struck\s+off|arrested|"
+        r"charged|convicted|cautioned|done|investigated|let\s+go|pushed\s+out|kicked\s+out)\s+(?:\w+\s+){0,5}?for\s+"
+        r"(?:hitting|hittin'?|hurting|smacking|slapping|punching|kicking|assaulting|abusing|grabbing|shoving|touching|"
+        r"grooming)\s+" + _CHILD_OBJECT + r"|"
+        r"scream(?:s|ed|ing)?\s+in\s+(?:the\s+)?(?:kids'?|children'?s|pupils'?|their|his|her|my\s+\w+'s)\s+faces?|"
         r"(?:hit|hits|hitting|smack(?:ed|s|ing)?|slap(?:ped|s|ping)?|punch(?:ed|es|ing)?|kick(?:ed|s|ing)?|grab(?:bed|s|bing)?|"
         r"shov(?:ed|es|ing)|shook|shak(?:es|ing)|hurt|hurts|hurting|assault(?:ed|s|ing)?|abus(?:ed|es|ing)|bull(?:y|ies|ied|ying)|"
         r"manhandl\w*|drag(?:ged|s|ging)|threw|throws?|screams?\s+at|scream(?:ed|ing)\s+at|swore\s+at|swears\s+at|"
@@ -120,9 +132,10 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"room|cellar|shed|toilets?|store\s*room|office)"
         + r"|push(?:ed|es|ing)\s+"
         + _CHILD_OBJECT
-        + r"\s+(?:over|into|against|down|out)|call(?:ed|s|ing)\s+"
+        + r"\s+(?:over|into|against|down|out)|call(?:ed|s|ing)?\s+"
         + _CHILD_OBJECT
-        + r"\s+(?:an?\s+)?(?:stupid|thick|useless|lazy|fat|idiot|pathetic|waste\s+of\s+space|names)",
+        + r"\s+(?:an?\s+)?(?:stupid|thick|useless|lazy|fat|idiot|pathetic|waste\s+of\s+space|"
+        r"(?:racist\s+|horrible\s+|nasty\s+)?names)",
         "harm to a child",
     ),
     (
@@ -155,7 +168,11 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:messag(?:ed|es|ing)|text(?:ed|s|ing)|dm'?(?:ed|s|ing)|snapchatt?(?:ed|ing)|add(?:ed|s|ing))\s+(?:a|the|one\s+of\s+the|"
         r"two|some|several|his|her)?\s*(?:[\w'-]+\s+){0,3}?(?:lad|lads|girl|girls|boy|boys|pupils?|students?|kids?)\s+"
         r"(?:on|via|over)\s+(?:instagram|insta|snapchat|snap|facebook|whatsapp|tiktok|social\s+media)|"
-        r"expos(?:ed|es|ing)\s+(?:him|her)self|sex\s+offenders?|on\s+the\s+(?:sex\s+offenders?\s+)?register",
+        r"expos(?:ed|es|ing)\s+(?:him|her)self|sex\s+offenders?|on\s+the\s+(?:sex\s+offenders?\s+)?register|"
+        # "Dr Lawton is seeing a Year 13 lad": a relationship with a pupil.
+        r"(?:is|was|'s|been|are|were)\s+(?:\w+\s+)?(?:seeing|dating|going\s+out\s+with|sleeping\s+with)\s+(?:a|one\s+of\s+"
+        r"(?:the|her|his|their))\s+(?:(?:year\s*(?:1[0-3]|\d)|sixth[\s-]form|(?:15|16|17)[\s-]year[\s-]old)\s+(?:lads?|girls?|"
+        r"boys?|pupils?|students?|kids?)|sixth[\s-]formers?)(?![a-z])",
         "sexual misconduct towards children",
     ),
     (
@@ -175,10 +192,13 @@ _PREDICATES: tuple[tuple[str, str], ...] = (
         r"(?:sats|exams?|tests?|mocks?|gcses?|assessments?|phonics\s+check)|"
         r"(?:copy|copies|copying|copied|steals?|stole|stealing|passing\s+off)\s+(?:\w+\s+)?(?:kids'?|pupils'?|children'?s|"
         r"students'?)\s+work|(?:deliberately\s+)?(?:shredded|shreds|shredding|destroyed|deleted|binned|hid|hides|hiding|"
-        r"hidden)\s+(?:my|our|the|his|her|their)\s+(?:[\w']+\s+){0,2}?(?:complaints?|letters?|emails?|evidence|records?|"
+        r"hidden|bins?|binning)\s+(?:my|our|the|his|her|their|any|every|all\s+the)\s+(?:[\w']+\s+){0,2}?(?:complaints?|letters?|emails?|evidence|records?|"
         r"reports?|injur(?:y|ies)|broken\s+\w+|bruises?)|"
         r"(?:didn'?t|did\s+not|never|doesn'?t|don'?t|wouldn'?t|failed\s+to|refused\s+to)\s+(?:have\s+to\s+)?report\s+"
-        r"(?:it|this|that|the\s+(?:injury|incident|accident|abuse|assault|concerns?|allegations?))|cheat(?:ed|ing|s)\s+(?:on|in|at)\s+(?:the\s+)?(?:sats|exams?|ofsted|inspection|tests?)|"
+        r"(?:it|this|that|the\s+(?:injury|incident|accident|abuse|assault|concerns?|allegations?))|"
+        # "reads out kids' medical notes to her mates down the pub"
+        r"(?:medical|confidential|private|safeguarding|sen|personal)\s+(?:notes|records|files|information|info|details)\s+"
+        r"(?:out\s+)?(?:to|with)\s+(?:her|his|their|the)\s+(?:mates|friends|pals|family|husband|wife|whole\s+\w+)|cheat(?:ed|ing|s)\s+(?:on|in|at)\s+(?:the\s+)?(?:sats|exams?|ofsted|inspection|tests?)|"
         r"lost\s+(?:my|a|the|our)\s+(?:\w+\s+)?(?:son|daughter|child|kid|pupil|boy|girl)(?!'s|s\b)|"
         r"left\s+(?:my|a|the|our)\s+(?:\w+\s+)?(?:child|son|daughter|kid|pupil|boy|girl)\s+(?:alone|behind|unattended|outside)|"
         r"neglect(?:ed|s|ing)\s+|ignor(?:ed|es|ing)\s+(?:a\s+|the\s+|my\s+|our\s+)?(?:safeguarding|bullying|abuse|disclosure|"

@@ -296,9 +296,33 @@ POSITIVES = [
         "Miss Baker are carrying on",
         "staff",
     ),
+    (
+        "Mr Achterberg was sacked from his last school for hittin a kid",
+        "Mr Achterberg was sacked from his last school for hittin a kid",
+        "staff",
+    ),
+    ("Miss Baker screams in the kids' faces till they cry", "Miss Baker screams in the kids' faces", "staff"),
+    ("Mr Kowalczyk is seeing a Year 13 lad", "Mr Kowalczyk is seeing a Year 13 lad", "staff"),
+    (
+        "Mr Kowalczyk claims for overtime he never works",
+        "Mr Kowalczyk claims for overtime he never works",
+        "staff",
+    ),
+    (
+        "Mrs Fairbrother made the attendance figures up",
+        "Mrs Fairbrother made the attendance figures up",
+        "headteacher",
+    ),
+    (
+        "Miss Baker reads out kids' medical notes to her mates down the pub",
+        "Miss Baker reads out kids' medical notes to her mates",
+        "staff",
+    ),
 ]
 
 NEGATIVES = [
+    "Mr Achterberg is with a year 9 class all afternoon",
+    "We made the numbers up for the five-a-side",
     "Is it true that the head was suspended?",
     "Did the deputy really steal from the fund?",
     "The head is rubbish",
