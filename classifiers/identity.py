@@ -1119,6 +1119,20 @@ _STAFF_RUNS_AFTER = re.compile(
 )
 
 
+def _part_of_place(text: str, tokens: Sequence[_Token], i: int) -> bool:
+    """A surname that is the first word of a place or a compound: "Thorpe Park", "Barrow-in-Furness"."""
+    start, end = tokens[i].start, tokens[i].end
+    if text[end : end + 1] == "-" or (start > 0 and text[start - 1] == "-"):
+        return True
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        following is not None
+        and following.start - tokens[i].end == 1
+        and following.is_capitalised
+        and following.text in _PLACE_AFTER
+    )
+
+
 def _starts_sentence(text: str, tokens: Sequence[_Token], i: int) -> bool:
     return i == 0 or re.search(r"[.!?\n]", text[tokens[i - 1].end : tokens[i].start]) is not None
 
@@ -1170,9 +1184,11 @@ def _imperative_opening(text: str, tokens: Sequence[_Token], i: int) -> bool:
 
 
 _STAFF_DEPARTMENT_AFTER = re.compile(
-    r"^,?\s+(?:from|in|for|who\s+(?:teaches|runs|does))\s+(?:the\s+)?(?:pe|p\.e\.|maths|english|science|music|drama|art|"
+    r"^,?\s+(?:from|in|for|at|who\s+(?:teaches|runs|does))\s+(?:the\s+)?(?:pe|p\.e\.|maths|english|science|music|drama|art|"
     r"history|geography|french|spanish|german|computing|ict|dt|food\s+tech|office|reception\s+desk|student\s+services|"
     r"pastoral(?:\s+team)?|learning\s+support|sen(?:co)?\s+team|kitchen|canteen|after\s+school\s+club|breakfast\s+club)(?![a-z])"
+    # "Harpreet and her team", "Craig and the PE department"
+    r"|^\s+and\s+(?:her|his|the)\s+(?:[a-z]+\s+)?(?:team|department|dept|staff)(?![a-z])"
 )
 _STAFF_YEAR_AFTER = re.compile(
     r"^\s+(?:in|from|with|teaches|teaching|takes)\s+(year\s*\d{1,2}(?!\d)|reception)"
@@ -1346,7 +1362,7 @@ class StaffNameClassifier:
                     and any(same_given_name(previous.text, fold(m.first_name)) for m in members)
                 ):
                     spans.append((previous.start, token.end, members, "full_name", 0.9))
-                elif not is_other_person:
+                elif not is_other_person and not _part_of_place(norm.text, tokens, i):
                     spans.append((token.start, token.end, members, "surname", 0.65))
 
             first_members = self._firsts.get(token.text, [])

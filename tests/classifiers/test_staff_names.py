@@ -46,9 +46,16 @@ POSITIVES = [
     ("Does Nadia still run the Thursday netball club?", "Nadia", "teaching_assistant", "first_name_context"),
     ("Des in pastoral rang me back the same afternoon", "Des", "dsl", "first_name_context"),
     ("If that Baker fella drops my lad one more time", "Baker", "teacher", "surname"),
+    # A department or a team beside a first name; a club the person works at.
+    ("Big shout out to Nadia and the PE department", "Nadia", "teaching_assistant", "first_name_context"),
+    ("Priya and her team have turned that class round", "Priya", "teacher", "first_name_context"),
+    ("Nadia at breakfast club is a star", "Nadia", "teaching_assistant", "first_name_context"),
 ]
 
 NEGATIVES = [
+    # A surname that starts a place or a compound name.
+    "Rowntree Park trip pics look epic",
+    "Geography trip to Whitby-on-Rowntree next week",
     "The baker's stall was great",
     "Baker Street is closed for roadworks",
     "Miss you all already!",
