@@ -30,7 +30,7 @@ from classifiers.needs_response import NeedsResponseClassifier
 from classifiers.safeguarding import SafeguardingClassifier
 
 #: Bumped when the features, data or method change; recorded in every finding's detector_version.
-MODEL_VERSION = "2.8"
+MODEL_VERSION = "2.9"
 SEED = 20261121
 
 #: Each external set's positive labels. They mean different things (OLID OFF includes untargeted
