@@ -352,10 +352,14 @@ _RULES: tuple[_Rule, ...] = (
         _r(
             r"(?:man|men|woman|women|someone|somebody|stranger|strangers|people|person|guy|bloke|fella|fellow|van|car|driver)\s+"
             r"(?:\w+\s+){0,5}?(?:taking\s+(?:photos?|pictures?|pics|videos?)|filming|photographing|watching|"
-            r"hang(?:ing|in'?|s)?\s+(?:around|about|round)|chat(?:ting|tin'?|s)?\s+(?:to|with)|"
+            r"hang(?:ing|in'?|s)?\s+(?:around|about|round)|"
             r"loitering|lurking|parked|parking|parks|waiting\s+outside|following|talks?\s+to|talking\s+to|approach\w*|"
             r"offering)\s+(?:\w+\s+){0,4}?(?:gates?|school|playground|kids|children|pupils|home\s+time|pick-?\s?up|"
-            r"drop-?\s?off|girls|boys|outside|lasses|lads|bairns|kiddies|little\s+ones|students|field|yard)"
+            r"drop-?\s?off|girls|boys|outside|lasses|lads|bairns|kiddies|little\s+ones|students|field|yard)|"
+            # Talking to children through the fence, not a visitor talking to a class.
+            r"(?:man|woman|stranger|guy|bloke|fella|someone|somebody)\s+(?:\w+\s+){0,8}?(?:chat|talk)(?:ting|tin'?|ing|s)?\s+"
+            r"(?:to|with)\s+(?:the\s+)?(?:kids|children|pupils|girls|boys)\s+(?:through|over)\s+(?:the\s+|a\s+)?(?:fence|"
+            r"railings?|gates?|it|hedge|wall)"
         ),
         "stranger",
         0.8,
@@ -400,7 +404,8 @@ _RULES: tuple[_Rule, ...] = (
         _r(
             r"(?:diabetic|diabetes|allergic|allergy|allergies|coeliac|celiac|epileptic|anaphyla\w*)(?![a-z])[^.!?\n]{0,80}?"
             r"(?:gave|given|giving|gives|fed|feeding|served|let\s+(?:him|her|them)\s+(?:eat|have))\s+(?:him|her|them|"
-            r"my\s+\w+|our\s+\w+)"
+            r"my\s+\w+|our\s+\w+)[^.!?\n]{0,30}?(?:pudding|sweets?|chocolate|cake|nuts?|peanuts?|biscuits?|sugar\w*|milk|"
+            r"dairy|gluten|bread|wheat|eggs?|the\s+wrong|again|anyway|even\s+though|after\s+(?:i|we))"
         ),
         "medical",
         0.7,

@@ -141,6 +141,8 @@ NEGATIVES = [
     "she's been missing her nan since the move",
     "the lads smashed it at the away game and drove the minibus home singing",
     "she won't say where she's going for her birthday, it's a surprise",
+    "the nice man from the fire station was chatting to the kids about smoke alarms",
+    "she's diabetic so the school nurse gave her insulin before the trip",
     # Knocks from sport worn with pride, a win, and prices that are high.
     "our lad got a black eye at rugby on Saturday, proper shiner, he's made up with it",
     "massive bruise on her shin from hockey, she's well proud of it",
