@@ -68,9 +68,12 @@ _COMPLAINT = re.compile(
 )
 _PRESS = re.compile(
     r"(?<![a-z])(?:journalist|reporter|press\s+(?:enquiry|inquiry|office)|media\s+(?:enquiry|inquiry)|for\s+(?:a\s+)?comment|"
-    r"(?:school|head|you)\s+comment\s+on|(?:from|at|with|for|writing\s+for)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:gazette|echo|post|"
-    r"news|times|herald|chronicle|mail|telegraph|standard|argus|mirror|guardian|advertiser|observer|express|bbc|itv|"
-    r"sky\s+news|radio|newspaper|paper)|(?:writing|doing|working\s+on)\s+(?:a|an)\s+(?:story|article|piece|feature|report))"
+    r"(?:school|head|you)\s+comment\s+on|(?:from|at|with|for|writing\s+for)\s+"
+    # A paper is "the Echo", "the Northern Echo": "at dinner times" and "the times tables" are not papers.
+    r"(?:the\s+(?:\w+\s+){0,2}?(?:gazette|echo|post|news|times|herald|chronicle|mail|telegraph|standard|argus|mirror|"
+    r"guardian|advertiser|observer|express|radio|newspaper|paper)(?!\s+(?:tables?|office|room|box|van|lady|man))|"
+    r"(?:the\s+)?(?:bbc|itv|sky\s+news)|(?:\w+\s+)?(?:radio|newspaper))|"
+    r"(?:writing|doing|working\s+on)\s+(?:a|an)\s+(?:story|article|piece|feature|report))"
 )
 # Demands that the school act, phrased as orders or warnings rather than questions: "Sort it out",
 # "Do something about the car park before a kid gets run over", "Answer the question I asked on Monday".

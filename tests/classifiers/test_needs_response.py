@@ -42,9 +42,14 @@ POSITIVES = [
     ("eh up, is t'school shut on bank holiday monday or what", "question"),
     ("I put in a formal complaint three weeks ago and nobody has even acknowledged it.", "complaint"),
     ("Can you email me at jo.parent@example.com with the trip letter please?", "question"),
+    ("Sam from BBC Radio Sheffield here about the closure", "press"),
 ]
 
 NEGATIVES = [
+    # Newspaper words that name no paper: mealtimes, times tables, the post office.
+    "we always sit together at dinner times, it's lovely",
+    "she's practising for the times tables test all week",
+    "dropped the parcel off at the post office on the way",
     # Parents talking to each other.
     "anyone else's kids come home with a recorder this week?? my poor ears",
     "Kerry hun did you get the letter about nits?",
